@@ -1,0 +1,64 @@
+package locale
+
+import (
+	"regexp"
+	"testing"
+)
+
+var verb = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[vTtbcdoOqxXUeEfFgGsp]`)
+
+// TestCatalogueComplete proves every key has a text in every language, with
+// the same number of format verbs, so no person meets an untranslated key.
+func TestCatalogueComplete(t *testing.T) {
+	t.Parallel()
+	for _, key := range Keys() {
+		en := catalogue["en"][key]
+		for _, lang := range Languages {
+			text, ok := catalogue[lang][key]
+			if !ok || text == "" {
+				t.Errorf("key %q has no %s text", key, lang)
+				continue
+			}
+			if got, want := len(verb.FindAllString(text, -1)), len(verb.FindAllString(en, -1)); got != want {
+				t.Errorf("key %q: %s text has %d verbs, en has %d", key, lang, got, want)
+			}
+		}
+	}
+	for lang, byKey := range catalogue {
+		for key := range byKey {
+			if _, ok := catalogue[Default][key]; !ok {
+				t.Errorf("key %q is in %s but not in %s", key, lang, Default)
+			}
+		}
+	}
+}
+
+func TestMatch(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ header, want string }{
+		{"", "en"},
+		{"es-ES,es;q=0.9,en;q=0.8", "es"},
+		{"fr-FR,fr;q=0.9,es;q=0.5,en;q=0.4", "es"},
+		{"de, en;q=0.1", "en"},
+		{"es;q=0, en", "en"},
+		{"ES-mx", "es"},
+		{"xx;q=bad, es;q=0.3", "es"},
+	} {
+		if got := Match(tt.header); got != tt.want {
+			t.Errorf("Match(%q) = %q, want %q", tt.header, got, tt.want)
+		}
+	}
+}
+
+func TestT(t *testing.T) {
+	t.Parallel()
+	if got := T("es", "error.not_found"); got != "No encontrado." {
+		t.Errorf("T(es) = %q", got)
+	}
+	if got := T("zz", "error.not_found"); got != "Not found." {
+		t.Errorf("unknown language: T = %q, want the English text", got)
+	}
+	if got := T("en", "no.such.key"); got != "no.such.key" {
+		t.Errorf("unknown key: T = %q", got)
+	}
+}

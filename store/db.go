@@ -1,0 +1,246 @@
+// Package store keeps Gears' data in SQLite (embedded, the default) or
+// PostgreSQL, behind one contract: the services of package gears. SQL lives
+// here and nowhere else; the few differences between the two dialects are
+// in this file and in the per-dialect migrations.
+//
+// Permissions are checked here, once, by authorize, before any read or
+// write of a workspace's data.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivertype"
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+
+	"gears"
+)
+
+// Dialect names the SQL database in use.
+type Dialect string
+
+// The dialects Gears speaks.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// JobInserter inserts background jobs inside a transaction; River's client
+// is one.
+type JobInserter interface {
+	InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+}
+
+// DB is an open Gears database.
+type DB struct {
+	db      *sql.DB
+	pool    *pgxpool.Pool // PostgreSQL only: River's listener uses it
+	dialect Dialect
+	now     func() time.Time
+
+	// Jobs inserts the jobs that rows need, in the rows' transaction. It is
+	// set once the job client exists (package jobs), before serving.
+	Jobs JobInserter
+}
+
+// Options configure Open.
+type Options struct {
+	// URL is a postgres:// URL; empty means SQLite in DataDir.
+	URL string
+	// DataDir is the folder of the SQLite database file.
+	DataDir string
+	// MaxConns caps PostgreSQL connections (0: pgx's default).
+	MaxConns int32
+}
+
+// Open opens (and creates, for SQLite) the database. It does not migrate.
+func Open(ctx context.Context, o Options) (*DB, error) {
+	if o.URL != "" {
+		return openPostgres(ctx, o)
+	}
+	return openSQLite(ctx, o.DataDir)
+}
+
+func openSQLite(ctx context.Context, dir string) (*DB, error) {
+	if dir == "" {
+		return nil, errors.New("open sqlite: no data folder")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	path := filepath.Join(dir, "gears.db")
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+	sqldb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	// One connection: SQLite has one writer, and River needs it so (see
+	// STACK.md). Inside a transaction, everything must use that transaction.
+	sqldb.SetMaxOpenConns(1)
+	sqldb.SetConnMaxIdleTime(0)
+	if err := sqldb.PingContext(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return &DB{db: sqldb, dialect: SQLite, now: time.Now}, nil
+}
+
+func openPostgres(ctx context.Context, o Options) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(o.URL)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: bad GEARS_DATABASE_URL: %w", err)
+	}
+	if o.MaxConns > 0 {
+		cfg.MaxConns = o.MaxConns
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres %s@%s: %w", cfg.ConnConfig.User, cfg.ConnConfig.Host, err)
+	}
+	return &DB{db: stdlib.OpenDBFromPool(pool), pool: pool, dialect: Postgres, now: time.Now}, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	err := db.db.Close()
+	if db.pool != nil {
+		db.pool.Close()
+	}
+	return err
+}
+
+// Dialect returns the database in use.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// SQL returns the underlying database/sql handle, for River and for tests.
+func (db *DB) SQL() *sql.DB { return db.db }
+
+// RiverDriver returns the River driver for this database. Both take
+// *sql.Tx, so jobs are inserted with the same transaction type on both.
+func (db *DB) RiverDriver() riverdriver.Driver[*sql.Tx] {
+	if db.dialect == Postgres {
+		return riverdatabasesql.NewWithPgxListener(db.db, db.pool)
+	}
+	return riversqlite.New(db.db)
+}
+
+// SetNow replaces the clock, for tests.
+func (db *DB) SetNow(now func() time.Time) { db.now = now }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.db.PingContext(ctx) }
+
+// rebind turns the ? placeholders of portable SQL into PostgreSQL's $n.
+// Queries in this package never hold a literal question mark.
+func (db *DB) rebind(q string) string {
+	if db.dialect != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// Tx is a transaction; its methods take portable SQL.
+type Tx struct {
+	tx  *sql.Tx
+	db  *DB
+	ctx context.Context
+}
+
+// InTx runs fn in a transaction, committed when fn returns nil and rolled
+// back otherwise.
+func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqltx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return gears.Internal("begin: %w", err)
+	}
+	tx := &Tx{tx: sqltx, db: db, ctx: ctx}
+	if err := fn(tx); err != nil {
+		sqltx.Rollback()
+		return err
+	}
+	if err := sqltx.Commit(); err != nil {
+		return gears.Internal("commit: %w", err)
+	}
+	return nil
+}
+
+func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(tx.ctx, tx.db.rebind(q), args...)
+}
+
+func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(tx.ctx, tx.db.rebind(q), args...)
+}
+
+func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(tx.ctx, tx.db.rebind(q), args...)
+}
+
+// Enqueue inserts a background job in this transaction: the job exists if
+// and only if the transaction commits.
+func (tx *Tx) Enqueue(args river.JobArgs, opts *river.InsertOpts) error {
+	if tx.db.Jobs == nil {
+		return gears.Internal("enqueue %s: no job client", args.Kind())
+	}
+	if _, err := tx.db.Jobs.InsertTx(tx.ctx, tx.tx, args, opts); err != nil {
+		return gears.Internal("enqueue %s: %w", args.Kind(), err)
+	}
+	return nil
+}
+
+// now returns the clock's time, truncated to the millisecond we store.
+func (tx *Tx) now() time.Time { return tx.db.now().UTC().Truncate(time.Millisecond) }
+
+// Times are stored as Unix milliseconds in both dialects.
+func millis(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+func nullMillis(ms sql.NullInt64) *time.Time {
+	if !ms.Valid {
+		return nil
+	}
+	t := fromMillis(ms.Int64)
+	return &t
+}
+
+// isUniqueViolation reports whether err is a unique-constraint failure.
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
