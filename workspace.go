@@ -104,6 +104,7 @@ type Invitation struct {
 	Role      Role      `json:"role"`
 	ExpiresAt time.Time `json:"expires_at"`
 	Token     string    `json:"token,omitempty"` // only when just created
+	URL       string    `json:"url,omitempty"`   // the link to send, only when just created
 }
 
 // MemberAdd adds a person to a workspace by e-mail address.

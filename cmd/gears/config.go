@@ -1,0 +1,94 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+)
+
+// Config is the whole configuration of `gears serve`: defaults, then the
+// environment, then flags.
+type Config struct {
+	Addr        string // where to listen
+	DataDir     string // the SQLite database and other local files
+	DatabaseURL string // postgres://… to use PostgreSQL instead of SQLite
+	BaseURL     string // where people reach Gears (links, Secure cookies)
+	LogFormat   string // text or json
+	LogLevel    string // debug, info, warn or error
+	Demo        bool   // fill the example workspace on start
+	Workers     int    // background jobs run at once
+}
+
+// DefaultConfig returns the configuration of a plain `gears serve`.
+func DefaultConfig() Config {
+	return Config{Addr: "127.0.0.1:8080", DataDir: "./gears-data", LogFormat: "text", LogLevel: "info", Workers: 50}
+}
+
+// FromEnv overrides c with the GEARS_* environment variables that are set;
+// GEARS_DATABASE_URL_FILE reads the URL (a secret) from a file.
+func (c *Config) FromEnv(getenv func(string) string) error {
+	set := func(dst *string, name string) {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	set(&c.Addr, "GEARS_ADDR")
+	set(&c.DataDir, "GEARS_DATA")
+	set(&c.DatabaseURL, "GEARS_DATABASE_URL")
+	set(&c.BaseURL, "GEARS_BASE_URL")
+	set(&c.LogFormat, "GEARS_LOG_FORMAT")
+	set(&c.LogLevel, "GEARS_LOG_LEVEL")
+	if f := getenv("GEARS_DATABASE_URL_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("GEARS_DATABASE_URL_FILE: %w", err)
+		}
+		c.DatabaseURL = strings.TrimSpace(string(b))
+	}
+	return nil
+}
+
+// databaseFlags registers the flags every command that opens the database
+// shares.
+func (c *Config) databaseFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "data folder for the embedded SQLite database (env GEARS_DATA)")
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "postgres://… URL to use PostgreSQL instead of SQLite (env GEARS_DATABASE_URL)")
+}
+
+// Validate checks the configuration before anything starts.
+func (c *Config) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("--addr %q: want host:port", c.Addr))
+	}
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			errs = append(errs, errors.New("GEARS_DATABASE_URL: want postgres://user:password@host:port/database"))
+		}
+	} else if c.DataDir == "" {
+		errs = append(errs, errors.New("--data: the data folder is empty"))
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("GEARS_BASE_URL %q: want http(s)://host[:port]", c.BaseURL))
+		}
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("--log-format %q: want text or json", c.LogFormat))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel))
+	}
+	if c.Workers < 1 || c.Workers > 10_000 {
+		errs = append(errs, fmt.Errorf("--workers %d: want 1 to 10000", c.Workers))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,95 @@
+// Package jobs runs Gears' background work as River jobs, on SQLite and on
+// PostgreSQL alike. Each kind of job is an XxxArgs with Kind() beside an
+// XxxWorker; jobs are inserted in the transaction of the rows they serve
+// (store.Tx.Enqueue), never outside it.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"gears/store"
+)
+
+// Client is the River client of Gears: on both databases, jobs are
+// inserted with a *sql.Tx.
+type Client = river.Client[*sql.Tx]
+
+// Config configures the job client.
+type Config struct {
+	DB     *store.DB
+	Logger *slog.Logger
+	// MaxWorkers is how many jobs run at once in this process (default 50).
+	MaxWorkers int
+	// PollInterval is how often an idle process looks for due jobs; SQLite
+	// has no notifications, so this bounds how late a job can start there.
+	PollInterval time.Duration
+	// Register adds the workers of later features; nil adds none.
+	Register func(w *river.Workers)
+	// NoPeriodic leaves out periodic jobs (for tests that count jobs).
+	NoPeriodic bool
+}
+
+// New returns a job client; Start it to work jobs. It also becomes the
+// database's job inserter.
+func New(cfg Config) (*Client, error) {
+	if cfg.MaxWorkers <= 0 {
+		cfg.MaxWorkers = 50
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = time.Second
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &CleanupWorker{db: cfg.DB})
+	if cfg.Register != nil {
+		cfg.Register(workers)
+	}
+	rc := &river.Config{
+		Logger:            cfg.Logger,
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
+		Workers:           workers,
+		FetchPollInterval: cfg.PollInterval,
+		FetchCooldown:     min(100*time.Millisecond, cfg.PollInterval),
+	}
+	if !cfg.NoPeriodic {
+		rc.PeriodicJobs = []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+				return CleanupArgs{}, nil
+			}, &river.PeriodicJobOpts{RunOnStart: true}),
+		}
+	}
+	c, err := river.NewClient(cfg.DB.RiverDriver(), rc)
+	if err != nil {
+		return nil, fmt.Errorf("job client: %w", err)
+	}
+	cfg.DB.Jobs = c
+	return c, nil
+}
+
+// CleanupArgs asks for expired sessions and invitations to be deleted.
+type CleanupArgs struct{}
+
+// Kind implements river.JobArgs.
+func (CleanupArgs) Kind() string { return "cleanup" }
+
+// InsertOpts makes cleanup unique: one waiting at a time is enough.
+func (CleanupArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: time.Minute}}
+}
+
+// CleanupWorker works CleanupArgs.
+type CleanupWorker struct {
+	river.WorkerDefaults[CleanupArgs]
+	db *store.DB
+}
+
+// Work deletes what has expired.
+func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) error {
+	_, err := w.db.DeleteExpired(ctx)
+	return err
+}

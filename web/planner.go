@@ -1,0 +1,222 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"gears"
+	"gears/locale"
+	"gears/workload"
+)
+
+// plannerField is one input of the planner form.
+type plannerField struct {
+	Name    string   // form and JSON name
+	Value   string   // as typed
+	Choices []string // for selects
+	Step    string   // for numbers
+}
+
+type plannerGear struct {
+	Gear     workload.Gear
+	Colour   string
+	Total    float64
+	UnitKey  string
+	Lines    []plannerLine
+	Explains map[string]workload.Explanation
+}
+
+type plannerLine struct {
+	Key, Name string
+	Hours     float64
+	Formula   string
+	Sources   []string
+}
+
+type plannerResult struct {
+	Result  workload.Result
+	Gears   []plannerGear
+	SVG     template.HTML
+	Err     *formError
+	Weekly  float64
+	Invalid bool
+}
+
+type plannerPage struct {
+	Fields []plannerField
+	Out    *plannerResult
+}
+
+// plannerFields lists the form's fields in order, with the values typed.
+func plannerFields(q url.Values) []plannerField {
+	typical := workload.Typical()
+	num := func(name string, def float64, step string) plannerField {
+		v := q.Get(name)
+		if !q.Has(name) {
+			v = strconv.FormatFloat(def, 'f', -1, 64)
+		}
+		return plannerField{Name: name, Value: v, Step: step}
+	}
+	choice := func(name, def string, choices ...string) plannerField {
+		v := q.Get(name)
+		if v == "" {
+			v = def
+		}
+		return plannerField{Name: name, Value: v, Choices: choices}
+	}
+	return []plannerField{
+		num("networks", float64(typical.Networks), "1"),
+		num("posts_per_week", typical.PostsPerWeek, "any"),
+		num("mentions_per_week", typical.MentionsPerWeek, "any"),
+		num("blog_posts_per_month", typical.BlogPostsPerMonth, "any"),
+		num("campaigns_per_quarter", typical.CampaignsPerQuarter, "any"),
+		num("contests_per_quarter", typical.ContestsPerQuarter, "any"),
+		num("reports_per_month", typical.ReportsPerMonth, "any"),
+		num("languages", float64(typical.Languages), "1"),
+		choice("org_size", string(typical.OrgSize), "micro", "small", "medium", "large"),
+		choice("audience", string(typical.Audience), "b2c", "b2b"),
+		choice("crisis_risk", string(typical.CrisisRisk), "low", "medium", "high"),
+		num("hours_per_fte", typical.HoursPerFTE, "any"),
+		num("rate", typical.Rate, "any"),
+		num("plan_weeks", float64(typical.PlanWeeks), "1"),
+	}
+}
+
+// plannerInput reads the form into a workload input; a number that is not
+// one is an error naming its field.
+func plannerInput(fields []plannerField) (workload.Input, error) {
+	var in workload.Input
+	for _, f := range fields {
+		if f.Choices != nil {
+			switch f.Name {
+			case "org_size":
+				in.OrgSize = workload.OrgSize(f.Value)
+			case "audience":
+				in.Audience = workload.AudienceKind(f.Value)
+			case "crisis_risk":
+				in.CrisisRisk = workload.Risk(f.Value)
+			}
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(f.Value), ",", "."), 64)
+		if strings.TrimSpace(f.Value) == "" {
+			v, err = 0, nil
+		}
+		if err != nil {
+			return in, gears.Invalid(f.Name, "planner.not_a_number", f.Name)
+		}
+		isInt := v == float64(int(v))
+		switch f.Name {
+		case "networks", "languages", "plan_weeks":
+			if !isInt {
+				return in, gears.Invalid(f.Name, "planner.not_whole", f.Name)
+			}
+		}
+		switch f.Name {
+		case "networks":
+			in.Networks = int(v)
+		case "posts_per_week":
+			in.PostsPerWeek = v
+		case "mentions_per_week":
+			in.MentionsPerWeek = v
+		case "blog_posts_per_month":
+			in.BlogPostsPerMonth = v
+		case "campaigns_per_quarter":
+			in.CampaignsPerQuarter = v
+		case "contests_per_quarter":
+			in.ContestsPerQuarter = v
+		case "reports_per_month":
+			in.ReportsPerMonth = v
+		case "languages":
+			in.Languages = int(v)
+		case "hours_per_fte":
+			in.HoursPerFTE = v
+		case "rate":
+			in.Rate = v
+		case "plan_weeks":
+			in.PlanWeeks = int(v)
+		}
+	}
+	return in, nil
+}
+
+var gearColours = map[workload.Gear]string{workload.Strategy: "blue", workload.Maintenance: "green", workload.Metrics: "red"}
+
+// estimateView computes the estimate and everything the page shows of it.
+func estimateView(lang string, in workload.Input) (*plannerResult, error) {
+	res, err := workload.Estimate(in)
+	if err != nil {
+		return nil, err
+	}
+	ex, err := workload.Explain(in)
+	if err != nil {
+		return nil, err
+	}
+	tr := func(k string) string { return locale.T(lang, k) }
+	trf := func(k string, a ...any) string { return locale.T(lang, k, a...) }
+	res = res.Localize(tr)
+	byKey := map[string]workload.Explanation{}
+	for _, e := range ex {
+		byKey[e.Key] = e
+	}
+	out := &plannerResult{Result: res, SVG: template.HTML(workload.SVG(res, res.Labels(trf))), Weekly: res.WeeklyHours}
+	for _, g := range workload.Gears() {
+		pg := plannerGear{Gear: g, Colour: gearColours[g], Total: res.Total(g), UnitKey: g.Unit().NameKey()}
+		for _, l := range res.Lines(g) {
+			e := byKey[l.Key]
+			pl := plannerLine{Key: l.Key, Name: l.Name, Hours: l.Hours, Formula: e.Formula()}
+			seen := map[string]bool{}
+			for _, t := range e.Terms {
+				for _, s := range t.Sources {
+					if !seen[s] {
+						seen[s] = true
+						pl.Sources = append(pl.Sources, tr(s))
+					}
+				}
+			}
+			pg.Lines = append(pg.Lines, pl)
+		}
+		out.Gears = append(out.Gears, pg)
+	}
+	return out, nil
+}
+
+func (s *Server) plannerPage(w http.ResponseWriter, r *http.Request) error {
+	ri := info(r)
+	q := r.URL.Query()
+	p := &plannerPage{Fields: plannerFields(q)}
+	in, err := plannerInput(p.Fields)
+	if err == nil {
+		p.Out, err = estimateView(ri.lang, in)
+	}
+	if err != nil {
+		fe, ferr := asFormError(ri.lang, err)
+		if ferr != nil {
+			return ferr
+		}
+		p.Out = &plannerResult{Err: fe, Invalid: true}
+	}
+	if q.Get("fragment") == "1" {
+		return s.fragment(w, r, "planner", "planner-results", p)
+	}
+	return s.render(w, r, "planner", "planner", p)
+}
+
+// apiEstimate is POST /api/v1/plans/estimate: the same input and output as
+// `gears plan --json`, with nothing stored.
+func (s *Server) apiEstimate(w http.ResponseWriter, r *http.Request) error {
+	var in workload.Input
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	res, err := workload.Estimate(in)
+	if err != nil {
+		return err
+	}
+	lang := info(r).lang
+	writeJSON(w, http.StatusOK, res.Localize(func(k string) string { return locale.T(lang, k) }))
+	return nil
+}

@@ -1,0 +1,170 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"gears"
+	"gears/locale"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// pages holds one parsed template per page, each with the layout.
+type pages struct{ byName map[string]*template.Template }
+
+var funcs = template.FuncMap{
+	"roles": func() []gears.Role { return gears.Roles },
+	"langs": func() []string { return locale.Languages },
+	"add":   func(a, b int) int { return a + b },
+	"join":  strings.Join,
+	"initial": func(s string) string {
+		for _, r := range s {
+			return string(unicode.ToUpper(r))
+		}
+		return "?"
+	},
+}
+
+func mustParsePages() *pages {
+	p := &pages{byName: map[string]*template.Template{}}
+	names, err := fs.Glob(templateFS, "templates/pages/*.html")
+	if err != nil {
+		panic(err)
+	}
+	for _, name := range names {
+		t := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html", name))
+		p.byName[strings.TrimSuffix(path.Base(name), ".html")] = t
+	}
+	return p
+}
+
+// view is what every page template receives.
+type view struct {
+	Lang       string
+	User       *gears.User
+	CSRF       string
+	Workspace  *gears.Workspace
+	Workspaces []*gears.Workspace
+	Active     string // the navigation entry to highlight
+	Title      string
+	Flash      string
+	Version    string
+	Path       string
+	Data       any
+}
+
+// T translates a catalogue key in the page's language.
+func (v *view) T(key string, args ...any) string { return locale.T(v.Lang, key, args...) }
+
+// Can reports whether the user's role in the current workspace grants an action.
+func (v *view) Can(action string) bool {
+	return v.Workspace != nil && v.Workspace.Role.Can(gears.Action(action))
+}
+
+// WSPath returns a path inside the current workspace.
+func (v *view) WSPath(p string) string {
+	if v.Workspace == nil {
+		return "/"
+	}
+	return "/w/" + itoa(v.Workspace.ID) + p
+}
+
+// render writes a page with status 200.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, name, active string, data any) error {
+	s.renderPage(w, r, http.StatusOK, name, data, active)
+	return nil
+}
+
+// renderPage writes a page. The page is rendered to a buffer first, so a
+// template failure becomes a clean error page and never half a page.
+func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, name string, data any, active ...string) {
+	ri := info(r)
+	v := &view{Lang: ri.lang, User: ri.user, CSRF: ri.csrf, Workspace: ri.workspace, Version: s.cfg.Version, Path: r.URL.Path, Data: data}
+	if len(active) > 0 {
+		v.Active = active[0]
+	}
+	if key := r.URL.Query().Get("ok"); strings.HasPrefix(key, "flash.") && locale.Has(key) {
+		v.Flash = key
+	}
+	if ri.user != nil {
+		ctx := gears.NewContextWithUser(r.Context(), ri.user)
+		v.Workspaces, _ = s.workspaces.FindWorkspaces(ctx)
+	}
+	t := s.pages.byName[name]
+	var buf bytes.Buffer
+	if t == nil {
+		s.logger.Error("no such page template", "page", name)
+		status, t = http.StatusInternalServerError, s.pages.byName["error"]
+		v.Data = &errorPage{Status: status, Message: locale.T(v.Lang, "error.internal")}
+	}
+	if err := t.Execute(&buf, v); err != nil {
+		s.logger.Error("render page", "page", name, "err", err)
+		buf.Reset()
+		status = http.StatusInternalServerError
+		v.Data = &errorPage{Status: status, Message: locale.T(v.Lang, "error.internal")}
+		if err := s.pages.byName["error"].Execute(&buf, v); err != nil {
+			http.Error(w, "internal error", status)
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// fragment renders one named template of a page alone (for live updates).
+func (s *Server) fragment(w http.ResponseWriter, r *http.Request, page, block string, data any) error {
+	ri := info(r)
+	v := &view{Lang: ri.lang, User: ri.user, CSRF: ri.csrf, Workspace: ri.workspace, Data: data}
+	var buf bytes.Buffer
+	if err := s.pages.byName[page].ExecuteTemplate(&buf, block, v); err != nil {
+		return gears.Internal("render %s/%s: %w", page, block, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
+	return nil
+}
+
+// redirect sends the browser on after a successful form, with an optional
+// flash message key.
+func redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
+	if flash != "" {
+		sep := "?"
+		if strings.Contains(to, "?") {
+			sep = "&"
+		}
+		to += sep + "ok=" + flash
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// formError is a form's failure shown beside its fields, with the input kept.
+type formError struct {
+	Message string
+	Field   string
+}
+
+// asFormError turns a user-facing error into a form error; internal and
+// permission errors are returned for the error page instead.
+func asFormError(lang string, err error) (*formError, error) {
+	e := gears.AsError(err)
+	switch e.Code {
+	case gears.EINVALID, gears.ECONFLICT, gears.EUNAUTHORIZED, gears.ERATELIMITED, gears.EUNPROCESSABLE, gears.ETOOLARGE:
+		return &formError{Message: message(lang, e), Field: e.Field}, nil
+	}
+	return nil, err
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

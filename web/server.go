@@ -1,0 +1,86 @@
+// Package web serves Gears over HTTP: the server-rendered pages, the JSON
+// API under /api/v1, and the operational endpoints. Handlers are thin: they
+// decode input, call the services of package gears (implemented by package
+// store, which checks permissions), and render the result or the error.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"gears"
+	"gears/store"
+)
+
+// Config configures the web server.
+type Config struct {
+	// BaseURL is where people reach Gears, e.g. https://gears.example.org;
+	// it makes links (invitations) absolute and, when https, cookies Secure.
+	BaseURL string
+	// SessionTTL is how long a sign-in lasts (default 30 days).
+	SessionTTL time.Duration
+	// Version is shown in the footer and /healthz.
+	Version string
+}
+
+// Server is the HTTP side of Gears.
+type Server struct {
+	cfg        Config
+	db         *store.DB
+	users      *store.UserService
+	auth       *store.AuthService
+	workspaces *store.WorkspaceService
+	setup      *store.SetupService
+	logger     *slog.Logger
+	limiter    *loginLimiter
+	metrics    *metrics
+	pages      *pages
+	routes     []Route
+	mux        *http.ServeMux
+	// Demo fills the example workspace for a user; nil hides the button.
+	Demo func(ctx context.Context, owner *gears.User) (*gears.Workspace, error)
+}
+
+// New returns a server over db.
+func New(cfg Config, db *store.DB, logger *slog.Logger) *Server {
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 30 * 24 * time.Hour
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	s := &Server{
+		cfg:        cfg,
+		db:         db,
+		users:      store.NewUserService(db),
+		auth:       store.NewAuthService(db),
+		workspaces: store.NewWorkspaceService(db),
+		setup:      store.NewSetupService(db),
+		logger:     logger,
+		limiter:    newLoginLimiter(),
+		metrics:    newMetrics(),
+		pages:      mustParsePages(),
+	}
+	s.mux = http.NewServeMux()
+	s.routes = s.routeTable()
+	for _, r := range s.routes {
+		s.mux.Handle(r.Method+" "+r.Pattern, s.wrap(r))
+	}
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler()))
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.HandleFunc("GET /metrics", s.metrics.serve)
+	s.mux.HandleFunc("GET /api/openapi.yaml", serveOpenAPI)
+	s.mux.HandleFunc("/api/", s.apiNotFound)
+	s.mux.HandleFunc("/", s.notFound)
+	return s
+}
+
+// Handler returns the server's root handler.
+func (s *Server) Handler() http.Handler {
+	return s.recoverer(securityHeaders(s.mux))
+}
+
+// Routes returns every application route, for tests that must cover them all.
+func (s *Server) Routes() []Route { return s.routes }

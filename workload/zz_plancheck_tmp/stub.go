@@ -1,0 +1,7 @@
+package main
+
+import "errors"
+
+var errUsage = errors.New("usage")
+
+func main() {}
