@@ -69,3 +69,23 @@ func ExampleResult_Localize() {
 	// [{"key":"metrics.roi","name":"Return on paid advertising and ROI","hours":0.3}]
 	// weekly_hours 28.5, fte 0.71, weekly_cost 712.50, strategy_cost 6700.00
 }
+
+func ExampleExplain() {
+	ex, err := workload.Explain(workload.Input{Networks: 4, MentionsPerWeek: 100, Audience: workload.B2B})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, e := range ex {
+		if e.Key == "maintenance.engagement" {
+			fmt.Println(e.Formula())
+			for _, t := range e.Terms {
+				fmt.Println(t.Param, t.Sources[0])
+			}
+		}
+	}
+	// Output:
+	// (0.5 × 4 networks + 0.05 × 100 mentions_per_week) × 0.75 [audience.b2b] × 1 [language_share] = 5.25 h/week
+	// per_network planner.source.kanter.participate
+	// per_mention planner.source.emoderation.comments
+}

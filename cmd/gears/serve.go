@@ -59,7 +59,9 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Server = web.New(web.Config{BaseURL: m.Config.BaseURL, Version: buildVersion()}, db, m.Logger)
-	m.Server.Demo = func(ctx context.Context, owner *gears.User) (*gears.Workspace, error) { return demo.Fill(ctx, db, owner) }
+	m.Server.Demo = func(ctx context.Context, owner *gears.User) (*gears.Workspace, error) {
+		return demo.Fill(ctx, db, owner)
+	}
 	if m.ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}

@@ -1,0 +1,140 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gears"
+	"gears/demo"
+	"gears/store"
+	"gears/store/storetest"
+	"gears/web"
+)
+
+// actor is someone the tests act as: a session for pages, a token for the API.
+type actor struct {
+	user    *gears.User
+	session string
+	csrf    string
+	token   string
+	tokenID int64
+}
+
+// fixture is a workspace with one member of each role, a second owner (so
+// that owners may leave), and an outsider who owns another workspace.
+type fixture struct {
+	db     *store.DB
+	ws     *gears.Workspace
+	other  *gears.Workspace
+	actors map[string]*actor // by role, and "outsider"
+	invite *gears.Invitation
+	owner2 *gears.User
+	srv    *httptest.Server
+}
+
+var actorNames = []string{"owner", "manager", "editor", "analyst", "approver", "outsider"}
+
+func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// newFixture builds the fixture in a fresh database of dialect d.
+func newFixture(t testing.TB, d store.Dialect) *fixture {
+	t.Helper()
+	f := &fixture{db: storetest.Open(t, d), actors: map[string]*actor{}}
+	f.populate(t)
+	f.serve(t)
+	return f
+}
+
+func (f *fixture) populate(t testing.TB) {
+	t.Helper()
+	ctx := context.Background()
+	users, auth, wss := store.NewUserService(f.db), store.NewAuthService(f.db), store.NewWorkspaceService(f.db)
+	for _, name := range actorNames {
+		u, err := users.CreateUser(ctx, gears.UserCreate{Email: name + "@example.com", Name: strings.ToUpper(name[:1]) + name[1:], Password: "correct horse battery"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		secret, sess, err := auth.CreateSession(ctx, u.ID, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := auth.CreateToken(ctx, u.ID, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.actors[name] = &actor{user: u, session: secret, csrf: sess.CSRF, token: tok.Secret, tokenID: tok.ID}
+	}
+	var err error
+	owner := gears.NewContextWithUser(ctx, f.actors["owner"].user)
+	if f.ws, err = wss.CreateWorkspace(owner, gears.WorkspaceCreate{Name: "Aurora", Timezone: "Europe/Madrid"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, role := range []string{"manager", "editor", "analyst", "approver"} {
+		if _, err := wss.AddMember(owner, f.ws.ID, gears.MemberAdd{Email: role + "@example.com", Role: gears.Role(role)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if f.owner2, err = users.CreateUser(ctx, gears.UserCreate{Email: "owner2@example.com", Password: "correct horse battery"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := wss.AddMember(owner, f.ws.ID, gears.MemberAdd{Email: f.owner2.Email, Role: gears.RoleOwner}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := wss.AddMember(owner, f.ws.ID, gears.MemberAdd{Email: "invitee@example.com", Role: gears.RoleEditor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.invite = res.Invitation
+	outsider := gears.NewContextWithUser(ctx, f.actors["outsider"].user)
+	if f.other, err = wss.CreateWorkspace(outsider, gears.WorkspaceCreate{Name: "Elsewhere"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f *fixture) serve(t testing.TB) {
+	t.Helper()
+	s := web.New(web.Config{Version: "test"}, f.db, quietLogger())
+	db := f.db
+	s.Demo = func(ctx context.Context, owner *gears.User) (*gears.Workspace, error) {
+		return demo.Fill(ctx, db, owner)
+	}
+	f.srv = httptest.NewServer(s.Handler())
+	t.Cleanup(f.srv.Close)
+}
+
+// client returns an HTTP client that keeps cookies and does not follow
+// redirects, signed in as a (or nobody when a is nil).
+func (f *fixture) client(t testing.TB, a *actor) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	if a != nil {
+		u, _ := url.Parse(f.srv.URL)
+		jar.SetCookies(u, []*http.Cookie{{Name: "gears_session", Value: a.session, Path: "/"}})
+	}
+	return &http.Client{Jar: jar, Timeout: 20 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// copySQLite copies a SQLite fixture's database file so that each case can
+// change its own copy; it returns the new data folder.
+func copySQLite(t testing.TB, from string) string {
+	t.Helper()
+	dir := t.TempDir()
+	b, err := os.ReadFile(filepath.Join(from, "gears.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "gears.db"), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}

@@ -1,7 +1,0 @@
-package main
-
-import "errors"
-
-var errUsage = errors.New("usage")
-
-func main() {}
