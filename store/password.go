@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -62,8 +63,12 @@ func checkPassword(encoded, password string) bool {
 }
 
 // dummyHash is checked against when the e-mail is unknown, so that a wrong
-// e-mail takes as long as a wrong password.
-var dummyHash, _ = hashPassword("no such user, no such password")
+// e-mail takes as long as a wrong password. It is made on first use, not
+// at start-up.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := hashPassword("no such user, no such password")
+	return h
+})
 
 // newSecret returns a random secret with a prefix that tells what it is.
 func newSecret(prefix string) string {

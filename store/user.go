@@ -69,7 +69,7 @@ func (s *UserService) Authenticate(ctx context.Context, email, password string) 
 	denied := gears.Errorf(gears.EUNAUTHORIZED, "auth.bad_credentials")
 	email, err := gears.NormalizeEmail(email)
 	if err != nil {
-		checkPassword(dummyHash, password)
+		checkPassword(dummyHash(), password)
 		return nil, denied
 	}
 	var hash string
@@ -79,7 +79,7 @@ func (s *UserService) Authenticate(ctx context.Context, email, password string) 
 		return err
 	})
 	if gears.ErrorCode(err) == gears.ENOTFOUND {
-		checkPassword(dummyHash, password)
+		checkPassword(dummyHash(), password)
 		return nil, denied
 	}
 	if err != nil {
