@@ -13,13 +13,13 @@ import (
 func TestRoleGrants(t *testing.T) {
 	t.Parallel()
 	want := map[gears.Role][]gears.Action{
-		gears.RoleOwner:    {gears.ActionView, gears.ActionEdit, gears.ActionApprove, gears.ActionViewReports, gears.ActionManageMembers, gears.ActionManageSettings, gears.ActionDeleteWorkspace},
-		gears.RoleManager:  {gears.ActionView, gears.ActionEdit, gears.ActionApprove, gears.ActionViewReports, gears.ActionManageMembers, gears.ActionManageSettings},
-		gears.RoleEditor:   {gears.ActionView, gears.ActionEdit},
-		gears.RoleAnalyst:  {gears.ActionView, gears.ActionViewReports},
+		gears.RoleOwner:    {gears.ActionView, gears.ActionEdit, gears.ActionTrackTime, gears.ActionApprove, gears.ActionViewReports, gears.ActionManageMembers, gears.ActionManageSettings, gears.ActionDeleteWorkspace},
+		gears.RoleManager:  {gears.ActionView, gears.ActionEdit, gears.ActionTrackTime, gears.ActionApprove, gears.ActionViewReports, gears.ActionManageMembers, gears.ActionManageSettings},
+		gears.RoleEditor:   {gears.ActionView, gears.ActionEdit, gears.ActionTrackTime},
+		gears.RoleAnalyst:  {gears.ActionView, gears.ActionViewReports, gears.ActionTrackTime},
 		gears.RoleApprover: {gears.ActionView, gears.ActionApprove, gears.ActionViewReports},
 	}
-	all := []gears.Action{gears.ActionView, gears.ActionEdit, gears.ActionApprove, gears.ActionViewReports, gears.ActionManageMembers, gears.ActionManageSettings, gears.ActionDeleteWorkspace}
+	all := []gears.Action{gears.ActionView, gears.ActionEdit, gears.ActionTrackTime, gears.ActionApprove, gears.ActionViewReports, gears.ActionManageMembers, gears.ActionManageSettings, gears.ActionDeleteWorkspace}
 	for role, granted := range want {
 		set := map[gears.Action]bool{}
 		for _, a := range granted {

@@ -32,7 +32,8 @@ type Action string
 // The actions that roles grant.
 const (
 	ActionView            Action = "view"             // see the workspace and its work
-	ActionEdit            Action = "edit"             // compose, plan, answer, track own time
+	ActionEdit            Action = "edit"             // compose, plan, answer
+	ActionTrackTime       Action = "track_time"       // track one's own time on the workspace's activities
 	ActionApprove         Action = "approve"          // approve or send back posts
 	ActionViewReports     Action = "view_reports"     // metrics, reports, ROI
 	ActionManageMembers   Action = "manage_members"   // add, remove, change roles
@@ -43,15 +44,15 @@ const (
 // grants is the one table of permissions in Gears.
 var grants = map[Role]map[Action]bool{
 	RoleOwner: {
-		ActionView: true, ActionEdit: true, ActionApprove: true, ActionViewReports: true,
+		ActionView: true, ActionEdit: true, ActionTrackTime: true, ActionApprove: true, ActionViewReports: true,
 		ActionManageMembers: true, ActionManageSettings: true, ActionDeleteWorkspace: true,
 	},
 	RoleManager: {
-		ActionView: true, ActionEdit: true, ActionApprove: true, ActionViewReports: true,
+		ActionView: true, ActionEdit: true, ActionTrackTime: true, ActionApprove: true, ActionViewReports: true,
 		ActionManageMembers: true, ActionManageSettings: true,
 	},
-	RoleEditor:   {ActionView: true, ActionEdit: true},
-	RoleAnalyst:  {ActionView: true, ActionViewReports: true},
+	RoleEditor:   {ActionView: true, ActionEdit: true, ActionTrackTime: true},
+	RoleAnalyst:  {ActionView: true, ActionViewReports: true, ActionTrackTime: true},
 	RoleApprover: {ActionView: true, ActionApprove: true, ActionViewReports: true},
 }
 
