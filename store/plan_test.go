@@ -195,7 +195,7 @@ func TestTimeTracking(t *testing.T) {
 			t.Fatalf("owner sees %d entries, %v", len(all), err)
 		}
 		wantCode(t, f.plans.DeleteTime(as(f.editor), f.ws.ID, all[1].ID), gears.ENOTFOUND) // the owner's
-		if err := f.plans.DeleteTime(as(f.owner), f.ws.ID, all[0].ID); err != nil {           // the editor's
+		if err := f.plans.DeleteTime(as(f.owner), f.ws.ID, all[0].ID); err != nil {        // the editor's
 			t.Fatal(err)
 		}
 	})
@@ -218,7 +218,7 @@ func TestCapacityAndWorkCounts(t *testing.T) {
 		}
 		madrid, _ := time.LoadLocation("Europe/Madrid")
 		wed := time.Date(2026, 3, 25, 12, 0, 0, 0, madrid) // the week DST begins
-		for _, posts := range []float64{10, 12} {           // the second replaces the first
+		for _, posts := range []float64{10, 12} {          // the second replaces the first
 			if err := f.plans.SetWorkCount(as(f.editor), f.ws.ID, workload.WorkCount{WeekStart: wed, Posts: posts, Conversations: 80, Reports: 1}); err != nil {
 				t.Fatal(err)
 			}
