@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"time"
 
 	"gears"
 	"gears/store"
@@ -59,6 +60,9 @@ func Fill(ctx context.Context, db *store.DB, owner *gears.User) (*gears.Workspac
 		if _, err := wss.AddMember(ctx, ws.ID, gears.MemberAdd{Email: p.email, Role: p.role}); err != nil {
 			return nil, fmt.Errorf("demo member %s: %w", p.email, err)
 		}
+	}
+	if err := fillPlanner(ctx, db, ws, time.Now()); err != nil {
+		return nil, fmt.Errorf("demo planner: %w", err)
 	}
 	return ws, nil
 }

@@ -3,11 +3,13 @@ package demo_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"gears"
 	"gears/demo"
 	"gears/store"
 	"gears/store/storetest"
+	"gears/workload"
 )
 
 func TestFillIsIdempotent(t *testing.T) {
@@ -41,6 +43,35 @@ func TestFillIsIdempotent(t *testing.T) {
 			if roles[r] == 0 {
 				t.Errorf("the demo has no %s", r)
 			}
+		}
+		// The planner has a history to calibrate from and tasks for the board.
+		as := gears.NewContextWithUser(ctx, owner)
+		plans := store.NewPlanService(db)
+		weeks := workload.Weeks(time.Now().In(ws.Location()), 7)
+		entries, err := plans.FindTime(as, ws.ID, workload.TimeFilter{From: weeks[0], To: weeks[6].AddDate(0, 0, 7)})
+		if err != nil || len(entries) < 30 {
+			t.Fatalf("time entries = %d, %v", len(entries), err)
+		}
+		counts, err := plans.FindWorkCounts(as, ws.ID, weeks[0], weeks[6])
+		if err != nil || len(counts) != 6 {
+			t.Fatalf("work counts = %d, %v", len(counts), err)
+		}
+		cal, err := workload.Calibrate(workload.History(entries, counts, weeks))
+		if err != nil || cal.Weeks != 6 {
+			t.Fatalf("calibration of the demo = %+v, %v", cal, err)
+		}
+		tasks, err := plans.FindTasks(as, ws.ID)
+		if err != nil || len(tasks) == 0 {
+			t.Fatalf("tasks = %d, %v", len(tasks), err)
+		}
+		rows := workload.PlannedVsActual(tasks, entries, weeks[:6])
+		var planned, tracked float64
+		for _, r := range rows {
+			planned += r.Planned
+			tracked += r.Tracked
+		}
+		if planned == 0 || tracked < planned*0.5 || tracked > planned*1.5 {
+			t.Errorf("six weeks: planned %.1f h, tracked %.1f h", planned, tracked)
 		}
 		if _, pw, err := demo.Owner(ctx, db); err != nil || pw != "" {
 			t.Errorf("second Owner made a new password: %q %v", pw, err)
