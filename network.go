@@ -67,6 +67,13 @@ type Problem struct {
 	Args []any  // e.g. the limit and the count
 }
 
+// MessageKey and MessageArgs let a Problem be an argument of another
+// message (package locale translates it in place).
+func (p Problem) MessageKey() string { return p.Key }
+
+// MessageArgs returns the problem's arguments.
+func (p Problem) MessageArgs() []any { return p.Args }
+
 // MediaInfo describes an attachment for validation, without its bytes.
 type MediaInfo struct {
 	ContentType string

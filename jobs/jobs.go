@@ -13,6 +13,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"gears/queue"
 	"gears/store"
 )
 
@@ -33,6 +34,10 @@ type Config struct {
 	Register func(w *river.Workers)
 	// NoPeriodic leaves out periodic jobs (for tests that count jobs).
 	NoPeriodic bool
+	// Publish works publishing jobs when set.
+	Publish *PublishWorker
+	// PublishWorkers is how many deliveries are published at once (default 100).
+	PublishWorkers int
 }
 
 // New returns a job client; Start it to work jobs. It also becomes the
@@ -49,12 +54,27 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Register != nil {
 		cfg.Register(workers)
 	}
+	queues := map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}}
+	if cfg.Publish != nil {
+		if cfg.Publish.Logger == nil {
+			cfg.Publish.Logger = slog.New(slog.DiscardHandler)
+		}
+		river.AddWorker(workers, cfg.Publish)
+		if cfg.PublishWorkers <= 0 {
+			cfg.PublishWorkers = 100
+		}
+		queues[queue.QueuePublish] = river.QueueConfig{MaxWorkers: cfg.PublishWorkers}
+	}
 	rc := &river.Config{
-		Logger:            cfg.Logger,
-		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
-		Workers:           workers,
-		FetchPollInterval: cfg.PollInterval,
-		FetchCooldown:     min(100*time.Millisecond, cfg.PollInterval),
+		Logger: cfg.Logger,
+		Queues: queues,
+		// A job whose process died is run again after this; publishing
+		// jobs reconcile before they publish again.
+		JobTimeout:           3 * time.Minute,
+		RescueStuckJobsAfter: 4 * time.Minute,
+		Workers:              workers,
+		FetchPollInterval:    cfg.PollInterval,
+		FetchCooldown:        min(100*time.Millisecond, cfg.PollInterval),
 	}
 	if !cfg.NoPeriodic {
 		rc.PeriodicJobs = []*river.PeriodicJob{

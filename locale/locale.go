@@ -106,7 +106,24 @@ func T(lang, key string, args ...any) string {
 	if len(args) == 0 {
 		return text
 	}
+	copied := false
+	for i, a := range args {
+		if m, ok := a.(Message); ok {
+			if !copied {
+				args, copied = append([]any(nil), args...), true // leave the caller's slice alone
+			}
+			args[i] = T(lang, m.MessageKey(), m.MessageArgs()...)
+		}
+	}
 	return fmt.Sprintf(text, args...)
+}
+
+// Message is an argument that is itself a message: T translates it in the
+// same language before formatting, e.g. a network's limit inside "Account
+// %[1]s: %[2]s".
+type Message interface {
+	MessageKey() string
+	MessageArgs() []any
 }
 
 // Keys returns every key of the catalogue, sorted.

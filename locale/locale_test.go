@@ -62,3 +62,20 @@ func TestT(t *testing.T) {
 		t.Errorf("unknown key: T = %q", got)
 	}
 }
+
+type nested struct{}
+
+func (nested) MessageKey() string { return "request.unknown_field" }
+func (nested) MessageArgs() []any { return []any{"colour"} }
+
+func TestNestedMessage(t *testing.T) {
+	t.Parallel()
+	args := []any{"x", nested{}}
+	if got := T("es", "request.bad_type", nested{}); got != "El campo «Campo desconocido: «colour».» tiene un tipo incorrecto." {
+		t.Errorf("nested = %q", got)
+	}
+	T("en", "request.bad_type", args...)
+	if _, ok := args[1].(nested); !ok {
+		t.Error("T changed the caller's arguments")
+	}
+}

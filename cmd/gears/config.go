@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"os"
 	"strings"
+
+	"gears/vault"
 )
 
 // Config is the whole configuration of `gears serve`: defaults, then the
@@ -21,6 +23,7 @@ type Config struct {
 	LogLevel    string // debug, info, warn or error
 	Demo        bool   // fill the example workspace on start
 	Workers     int    // background jobs run at once
+	SecretKey   string // base64 key sealing account credentials; "" reads or makes DataDir/secret.key
 }
 
 // DefaultConfig returns the configuration of a plain `gears serve`.
@@ -42,6 +45,14 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	set(&c.BaseURL, "GEARS_BASE_URL")
 	set(&c.LogFormat, "GEARS_LOG_FORMAT")
 	set(&c.LogLevel, "GEARS_LOG_LEVEL")
+	set(&c.SecretKey, "GEARS_SECRET_KEY")
+	if f := getenv("GEARS_SECRET_KEY_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("GEARS_SECRET_KEY_FILE: %w", err)
+		}
+		c.SecretKey = strings.TrimSpace(string(b))
+	}
 	if f := getenv("GEARS_DATABASE_URL_FILE"); f != "" {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -77,6 +88,11 @@ func (c *Config) Validate() error {
 		u, err := url.Parse(c.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("GEARS_BASE_URL %q: want http(s)://host[:port]", c.BaseURL))
+		}
+	}
+	if c.SecretKey != "" {
+		if _, err := vault.ParseKey(c.SecretKey); err != nil {
+			errs = append(errs, fmt.Errorf("GEARS_SECRET_KEY: %w", err))
 		}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
