@@ -92,9 +92,10 @@ type Connector interface {
 	// same Key.
 	Publish(ctx context.Context, c Credentials, post OutgoingPost) (Published, error)
 	// FindPublished looks among the account's own posts since a time for
-	// the one published with key; ErrNotFound when there is none. It is
-	// how a delivery whose outcome is unknown is reconciled.
-	FindPublished(ctx context.Context, c Credentials, key string, since time.Time) (Published, error)
+	// the one that publishes post (by its Key where the network keeps it,
+	// by its content where it does not); ErrNotFound when there is none.
+	// It is how a delivery whose outcome is unknown is reconciled.
+	FindPublished(ctx context.Context, c Credentials, post OutgoingPost, since time.Time) (Published, error)
 	// Check counts text and media as the network does and lists what
 	// breaks its limits.
 	Check(text string, media []MediaInfo) []Problem

@@ -55,7 +55,7 @@ func (w *PublishWorker) Work(ctx context.Context, job *river.Job[queue.Publish])
 		return w.Publisher.Fail(ctx, att, store.Final, "no connector for "+string(att.Account.Network), 0)
 	}
 	if att.Reconcile {
-		pub, err := conn.FindPublished(ctx, att.Credentials, att.Post.Key, att.Since.Add(-time.Minute))
+		pub, err := conn.FindPublished(ctx, att.Credentials, att.Post, att.Since.Add(-time.Minute))
 		switch {
 		case err == nil:
 			log.Info("reconciled: the post was already published", "remote_id", pub.RemoteID)

@@ -1,0 +1,12 @@
+package mastodontest_test
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+// TestMain fails the run if a test leaves a goroutine behind: the test
+// server's handlers, hung requests and the transports' connections must
+// all end.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
