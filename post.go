@@ -2,6 +2,7 @@ package gears
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -93,6 +94,24 @@ func (p *Post) TextFor(accountID int64) string {
 		return v
 	}
 	return p.Text
+}
+
+// Input returns what would write the post again, to change a part of it.
+// Accounts it was already published on are left out: nothing changes
+// them any more.
+func (p *Post) Input() PostInput {
+	in := PostInput{Text: p.Text, ScheduledAt: p.ScheduledAt, MediaIDs: p.MediaIDs, ContentType: p.ContentType,
+		Campaign: p.Campaign, Tags: p.Tags, Variants: map[string]Variant{}}
+	for _, d := range p.Deliveries {
+		if d.Status == DeliveryPublished {
+			continue
+		}
+		in.AccountIDs = append(in.AccountIDs, d.AccountID)
+		if v, ok := p.Variants[d.AccountID]; ok {
+			in.Variants[strconv.FormatInt(d.AccountID, 10)] = Variant{Text: v}
+		}
+	}
+	return in
 }
 
 // Delivery is a post's publication on one account.

@@ -25,15 +25,19 @@ type PublishWorker struct {
 	Publisher  *store.Publisher
 	Connectors store.Connectors
 	Logger     *slog.Logger
+	// Backoff is the wait before retry n (n ≥ 1); nil: 10 s doubling to 10 min.
+	Backoff func(n int) time.Duration
 }
 
 // Timeout bounds one attempt, uploads included.
 func (w *PublishWorker) Timeout(*river.Job[queue.Publish]) time.Duration { return 2 * time.Minute }
 
-// NextRetry backs off from 5 s to 10 min.
+// NextRetry backs off by Backoff.
 func (w *PublishWorker) NextRetry(job *river.Job[queue.Publish]) time.Time {
-	d := 5 * time.Second << min(job.Attempt, 7)
-	return time.Now().Add(min(d, 10*time.Minute))
+	if w.Backoff != nil {
+		return time.Now().Add(w.Backoff(job.Attempt))
+	}
+	return time.Now().Add(min(5*time.Second<<min(job.Attempt, 7), 10*time.Minute))
 }
 
 // Work makes one attempt.

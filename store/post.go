@@ -531,7 +531,7 @@ func (s *PostService) Reschedule(ctx context.Context, wsID, id int64, at time.Ti
 		if err != nil {
 			return err
 		}
-		in = inputOf(p)
+		in = p.Input()
 		return nil
 	})
 	if err != nil {
@@ -539,22 +539,6 @@ func (s *PostService) Reschedule(ctx context.Context, wsID, id int64, at time.Ti
 	}
 	in.ScheduledAt = &at
 	return s.UpdatePost(ctx, wsID, id, in)
-}
-
-// inputOf returns what would write p again.
-func inputOf(p *gears.Post) gears.PostInput {
-	in := gears.PostInput{Text: p.Text, ScheduledAt: p.ScheduledAt, MediaIDs: p.MediaIDs, ContentType: p.ContentType,
-		Campaign: p.Campaign, Tags: p.Tags, Variants: map[string]gears.Variant{}}
-	for _, d := range p.Deliveries {
-		if d.Status == gears.DeliveryPublished {
-			continue
-		}
-		in.AccountIDs = append(in.AccountIDs, d.AccountID)
-		if v, ok := p.Variants[d.AccountID]; ok {
-			in.Variants[strconv.FormatInt(d.AccountID, 10)] = gears.Variant{Text: v}
-		}
-	}
-	return in
 }
 
 // DeletePost deletes a post; its deliveries that have not gone out are
@@ -779,4 +763,18 @@ func (s *PostService) FindComments(ctx context.Context, wsID, postID int64) ([]C
 		return rows.Err()
 	})
 	return list, err
+}
+
+// PublishingSettings returns whether the workspace requires approval and
+// whether its publishing is paused.
+func (s *PostService) PublishingSettings(ctx context.Context, wsID int64) (approvalRequired, paused bool, err error) {
+	err = s.db.InTx(ctx, func(tx *Tx) error {
+		if _, err := authorize(tx, wsID, gears.ActionView); err != nil {
+			return err
+		}
+		f, err := loadFlags(tx, wsID)
+		approvalRequired, paused = f.approvalRequired, f.paused
+		return err
+	})
+	return approvalRequired, paused, err
 }
