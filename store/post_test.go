@@ -5,23 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"gears"
 	"gears/store"
 	"gears/store/storetest"
 )
-
-// withJobs gives db a River client that inserts jobs for real (no worker
-// runs): the store must insert them in its own transaction.
-func withJobs(t *testing.T, db *store.DB) {
-	t.Helper()
-	c, err := river.NewClient(db.RiverDriver(), &river.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Jobs = c
-}
 
 type postFixture struct {
 	*planFixture
@@ -35,7 +22,6 @@ type postFixture struct {
 
 func newPostFixture(t *testing.T, db *store.DB) *postFixture {
 	f := &postFixture{planFixture: newPlanFixture(t, db), posts: store.NewPostService(db, nil)}
-	withJobs(t, db)
 	f.now = time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC)
 	db.SetNow(func() time.Time { return f.now })
 	f.schedule = f.now.Add(2 * time.Hour)

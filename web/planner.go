@@ -46,8 +46,13 @@ type plannerResult struct {
 }
 
 type plannerPage struct {
-	Fields []plannerField
-	Out    *plannerResult
+	Fields  []plannerField
+	Out     *plannerResult
+	Plans   []*savedPlan   // the workspace's saved plans
+	Open    *workload.Plan // the plan opened into the form (?plan=ID)
+	Name    string         // the name typed to save the form as a new plan
+	Rename  string         // the name typed for the open plan
+	SaveErr *formError     // why saving or updating failed
 }
 
 // plannerFields lists the form's fields in order, with the values typed.
@@ -106,13 +111,13 @@ func plannerInput(fields []plannerField) (workload.Input, error) {
 			v, err = 0, nil
 		}
 		if err != nil {
-			return in, gears.Invalid(f.Name, "planner.not_a_number", f.Name)
+			return in, gears.Invalid(f.Name, "planner.not_a_number", fieldLabel(f.Name))
 		}
 		isInt := v == float64(int(v))
 		switch f.Name {
 		case "networks", "languages", "plan_weeks":
 			if !isInt {
-				return in, gears.Invalid(f.Name, "planner.not_whole", f.Name)
+				return in, gears.Invalid(f.Name, "planner.not_whole", fieldLabel(f.Name))
 			}
 		}
 		switch f.Name {
@@ -185,21 +190,13 @@ func estimateView(lang string, in workload.Input) (*plannerResult, error) {
 }
 
 func (s *Server) plannerPage(w http.ResponseWriter, r *http.Request) error {
-	ri := info(r)
 	q := r.URL.Query()
-	p := &plannerPage{Fields: plannerFields(q)}
-	in, err := plannerInput(p.Fields)
-	if err == nil {
-		p.Out, err = estimateView(ri.lang, in)
-	}
+	fragment := q.Get("fragment") == "1"
+	p, err := s.plannerData(r, q, !fragment)
 	if err != nil {
-		fe, ferr := asFormError(ri.lang, err)
-		if ferr != nil {
-			return ferr
-		}
-		p.Out = &plannerResult{Err: fe, Invalid: true}
+		return err
 	}
-	if q.Get("fragment") == "1" {
+	if fragment {
 		return s.fragment(w, r, "planner", "planner-results", p)
 	}
 	return s.render(w, r, "planner", "planner", p)
@@ -219,4 +216,10 @@ func (s *Server) apiEstimate(w http.ResponseWriter, r *http.Request) error {
 	lang := info(r).lang
 	writeJSON(w, http.StatusOK, res.Localize(func(k string) string { return locale.T(lang, k) }))
 	return nil
+}
+
+// fieldLabel names a planner field in the error's own language: the
+// catalogue translates it in place when the error is shown.
+func fieldLabel(name string) gears.Problem {
+	return gears.Problem{Key: "planner.field." + name}
 }

@@ -9,10 +9,13 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"gears"
 	"gears/locale"
+	"gears/workload"
 )
 
 //go:embed templates
@@ -22,10 +25,30 @@ var templateFS embed.FS
 type pages struct{ byName map[string]*template.Template }
 
 var funcs = template.FuncMap{
-	"roles": func() []gears.Role { return gears.Roles },
-	"langs": func() []string { return locale.Languages },
-	"add":   func(a, b int) int { return a + b },
-	"join":  strings.Join,
+	"list":         func(xs ...string) []string { return xs },
+	"contentTypes": func() []gears.ContentType { return gears.ContentTypes },
+	"kib":          func(n int64) float64 { return float64(n) / 1024 },
+	"chipOf":       func(v *view, p calPost) map[string]any { return map[string]any{"View": v, "Post": p} },
+	"truncate": func(s string, n int) string {
+		if utf8.RuneCountInString(s) <= n {
+			return s
+		}
+		r := []rune(s)
+		return string(r[:n-1]) + "…"
+	},
+	"roles":       func() []gears.Role { return gears.Roles },
+	"langs":       func() []string { return locale.Languages },
+	"add":         func(a, b int) int { return a + b },
+	"join":        strings.Join,
+	"hours":       fmtHours,
+	"deref":       func(p *int64) int64 { return *p },
+	"weekChoices": func() []int { return []int{4, 8, 12, 26, 52} },
+	"workSelect": func(v *view, id, selected string) map[string]any {
+		return map[string]any{"V": v, "ID": id, "Selected": selected}
+	},
+	"hm":     fmtMinutes,
+	"signed": signed,
+	"date":   func(t time.Time) string { return t.Format(dateLayout) },
 	"initial": func(s string) string {
 		for _, r := range s {
 			return string(unicode.ToUpper(r))
@@ -59,6 +82,7 @@ type view struct {
 	Flash      string
 	Version    string
 	Path       string
+	Timer      *workload.TimeEntry // the user's running timer in this workspace
 	Data       any
 }
 
@@ -88,7 +112,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name, active str
 // template failure becomes a clean error page and never half a page.
 func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, name string, data any, active ...string) {
 	ri := info(r)
-	v := &view{Lang: ri.lang, User: ri.user, CSRF: ri.csrf, Workspace: ri.workspace, Version: s.cfg.Version, Path: r.URL.Path, Data: data}
+	v := &view{Lang: ri.lang, User: ri.user, CSRF: ri.csrf, Workspace: ri.workspace, Version: s.cfg.Version, Path: r.URL.RequestURI(), Data: data}
 	if len(active) > 0 {
 		v.Active = active[0]
 	}
@@ -98,6 +122,11 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 	if ri.user != nil {
 		ctx := gears.NewContextWithUser(r.Context(), ri.user)
 		v.Workspaces, _ = s.workspaces.FindWorkspaces(ctx)
+		if ri.workspace != nil && ri.workspace.Role.Can(gears.ActionTrackTime) {
+			// The header's "timer running" mark is a convenience: without
+			// a timer (ENOTFOUND), or if the lookup fails, it is not shown.
+			v.Timer, _ = s.plans.RunningTimer(ctx, ri.workspace.ID)
+		}
 	}
 	t := s.pages.byName[name]
 	var buf bytes.Buffer

@@ -15,12 +15,13 @@ func (s *Server) routeTable() []Route {
 	const (
 		view     = gears.ActionView
 		edit     = gears.ActionEdit
+		approve  = gears.ActionApprove
+		track    = gears.ActionTrackTime
 		reports  = gears.ActionViewReports
 		members  = gears.ActionManageMembers
 		settings = gears.ActionManageSettings
 		del      = gears.ActionDeleteWorkspace
 	)
-	_ = edit
 	return []Route{
 		// Signing in and out, first run, invitations, language.
 		page("GET", "/login", Public, "", s.loginPage),
@@ -47,7 +48,29 @@ func (s *Server) routeTable() []Route {
 		page("GET", "/w/{ws}/{$}", Workspace, view, s.overview),
 		page("GET", "/w/{ws}/planner", Workspace, view, s.plannerPage),
 		page("GET", "/w/{ws}/strategy", Workspace, view, s.gearSection("strategy")),
-		page("GET", "/w/{ws}/calendar", Workspace, view, s.gearSection("calendar")),
+		page("GET", "/w/{ws}/calendar", Workspace, view, s.calendarPage),
+		page("GET", "/w/{ws}/posts/new", Workspace, edit, s.newPostPage),
+		page("POST", "/w/{ws}/posts", Workspace, edit, s.savePost),
+		page("GET", "/w/{ws}/posts/{post}", Workspace, view, s.postPage),
+		page("POST", "/w/{ws}/posts/{post}", Workspace, edit, s.savePost),
+		page("POST", "/w/{ws}/posts/{post}/submit", Workspace, edit, s.postAction("submit")),
+		page("POST", "/w/{ws}/posts/{post}/approve", Workspace, approve, s.postAction("approve")),
+		page("POST", "/w/{ws}/posts/{post}/send-back", Workspace, approve, s.postAction("send-back")),
+		page("POST", "/w/{ws}/posts/{post}/publish-now", Workspace, edit, s.postAction("publish-now")),
+		page("POST", "/w/{ws}/posts/{post}/reschedule", Workspace, edit, s.postAction("reschedule")),
+		page("POST", "/w/{ws}/posts/{post}/delete", Workspace, edit, s.postAction("delete")),
+		page("POST", "/w/{ws}/posts/{post}/comment", Workspace, view, s.postAction("comment")),
+		page("POST", "/w/{ws}/publishing/pause", Workspace, settings, s.setPaused(true)),
+		page("POST", "/w/{ws}/publishing/resume", Workspace, settings, s.setPaused(false)),
+		page("POST", "/w/{ws}/publishing/approval", Workspace, settings, s.setApproval),
+		page("GET", "/w/{ws}/accounts", Workspace, view, s.accountsPage),
+		page("POST", "/w/{ws}/accounts", Workspace, settings, s.connectAccount),
+		page("POST", "/w/{ws}/accounts/{account}/disconnect", Workspace, settings, s.disconnectAccount),
+		page("GET", "/w/{ws}/media", Workspace, view, s.mediaPage),
+		{Method: "POST", Pattern: "/w/{ws}/media", Access: Workspace, Action: edit, MaxBody: maxUpload, handle: s.uploadMediaForm},
+		page("GET", "/w/{ws}/media/{media}", Workspace, view, s.serveMedia),
+		page("POST", "/w/{ws}/media/{media}/alt", Workspace, edit, s.mediaAction("alt")),
+		page("POST", "/w/{ws}/media/{media}/delete", Workspace, edit, s.mediaAction("delete")),
 		page("GET", "/w/{ws}/inbox", Workspace, view, s.gearSection("inbox")),
 		page("GET", "/w/{ws}/metrics", Workspace, reports, s.gearSection("metrics")),
 		page("GET", "/w/{ws}/settings", Workspace, settings, s.settingsPage),
@@ -58,6 +81,33 @@ func (s *Server) routeTable() []Route {
 		page("POST", "/w/{ws}/members/{user}/role", Workspace, members, s.setMemberRole),
 		page("POST", "/w/{ws}/members/{user}/remove", Workspace, view, s.removeMember),
 		page("POST", "/w/{ws}/invitations/{inv}/revoke", Workspace, members, s.revokeInvitation),
+
+		// The planner's work. The actions agree with what package store
+		// enforces: plans are edited by whoever plans (edit); activating a
+		// plan replaces the team's tasks and, like assigning them and
+		// setting capacity, is a manager's call (manage_members); everyone
+		// who works tracks their own time (track_time); the board is every
+		// member's, each seeing the hours they may see (view); planned
+		// against actual, the heat map, its CSV and calibration are reports
+		// (view_reports); the counts of work done are typed by whoever
+		// plans (edit), on the calibration page or through the API.
+		page("POST", "/w/{ws}/plans", Workspace, edit, s.createPlanForm),
+		page("POST", "/w/{ws}/plans/{plan}", Workspace, edit, s.updatePlanForm),
+		page("POST", "/w/{ws}/plans/{plan}/delete", Workspace, edit, s.deletePlanForm),
+		page("POST", "/w/{ws}/plans/{plan}/activate", Workspace, members, s.activatePlanForm),
+		page("GET", "/w/{ws}/planner/compare", Workspace, view, s.comparePage),
+		page("GET", "/w/{ws}/board", Workspace, view, s.boardPage),
+		page("POST", "/w/{ws}/tasks/{task}/assign", Workspace, members, s.assignTaskForm),
+		page("GET", "/w/{ws}/time", Workspace, track, s.timePage),
+		page("POST", "/w/{ws}/time", Workspace, track, s.addTimeForm),
+		page("POST", "/w/{ws}/time/start", Workspace, track, s.startTimerForm),
+		page("POST", "/w/{ws}/time/stop", Workspace, track, s.stopTimerForm),
+		page("POST", "/w/{ws}/time/{entry}/delete", Workspace, track, s.deleteTimeForm),
+		page("GET", "/w/{ws}/workload", Workspace, reports, s.workloadPage),
+		page("GET", "/w/{ws}/workload.csv", Workspace, reports, s.workloadCSV),
+		page("POST", "/w/{ws}/capacity/{user}", Workspace, members, s.setCapacityForm),
+		page("GET", "/w/{ws}/calibration", Workspace, reports, s.calibrationPage),
+		page("POST", "/w/{ws}/work-counts", Workspace, edit, s.workCountsForm),
 
 		// The JSON API.
 		api("GET", "/me", SignedIn, "", s.apiMe),
@@ -75,5 +125,39 @@ func (s *Server) routeTable() []Route {
 		api("POST", "/workspaces/{ws}/members", Workspace, members, s.apiAddMember),
 		api("PATCH", "/workspaces/{ws}/members/{user}", Workspace, members, s.apiSetMemberRole),
 		api("DELETE", "/workspaces/{ws}/members/{user}", Workspace, view, s.apiRemoveMember),
+		api("GET", "/workspaces/{ws}/plans", Workspace, view, s.apiPlans),
+		api("POST", "/workspaces/{ws}/plans", Workspace, edit, s.apiCreatePlan),
+		api("GET", "/workspaces/{ws}/plans/{plan}", Workspace, view, s.apiPlan),
+		api("PATCH", "/workspaces/{ws}/plans/{plan}", Workspace, edit, s.apiUpdatePlan),
+		api("DELETE", "/workspaces/{ws}/plans/{plan}", Workspace, edit, s.apiDeletePlan),
+		api("POST", "/workspaces/{ws}/plans/{plan}/activate", Workspace, members, s.apiActivatePlan),
+		api("GET", "/workspaces/{ws}/tasks", Workspace, view, s.apiTasks),
+		api("PATCH", "/workspaces/{ws}/tasks/{task}", Workspace, members, s.apiAssignTask),
+		api("GET", "/workspaces/{ws}/time", Workspace, view, s.apiTime),
+		api("POST", "/workspaces/{ws}/time", Workspace, track, s.apiAddTime),
+		api("DELETE", "/workspaces/{ws}/time/{entry}", Workspace, track, s.apiDeleteTime),
+		api("POST", "/workspaces/{ws}/time/timer/start", Workspace, track, s.apiStartTimer),
+		api("POST", "/workspaces/{ws}/time/timer/stop", Workspace, track, s.apiStopTimer),
+		api("GET", "/workspaces/{ws}/workload", Workspace, reports, s.apiWorkload),
+		api("GET", "/workspaces/{ws}/workload.csv", Workspace, reports, s.workloadCSV),
+		api("PUT", "/workspaces/{ws}/capacity/{user}", Workspace, members, s.apiSetCapacity),
+		api("PUT", "/workspaces/{ws}/work-counts/{week}", Workspace, edit, s.apiSetWorkCount),
+		api("GET", "/workspaces/{ws}/calibration", Workspace, reports, s.apiCalibration),
+		api("GET", "/workspaces/{ws}/accounts", Workspace, view, s.apiAccounts),
+		api("POST", "/workspaces/{ws}/accounts", Workspace, settings, s.apiConnectAccount),
+		api("DELETE", "/workspaces/{ws}/accounts/{account}", Workspace, settings, s.apiDisconnectAccount),
+		api("GET", "/workspaces/{ws}/media", Workspace, view, s.apiMediaList),
+		{Method: "POST", Pattern: "/api/v1/workspaces/{ws}/media", API: true, Access: Workspace, Action: edit, MaxBody: maxUpload, handle: s.apiUploadMedia},
+		api("GET", "/workspaces/{ws}/posts", Workspace, view, s.apiPosts),
+		api("POST", "/workspaces/{ws}/posts", Workspace, edit, s.apiCreatePost),
+		api("GET", "/workspaces/{ws}/posts/{post}", Workspace, view, s.apiPost),
+		api("PATCH", "/workspaces/{ws}/posts/{post}", Workspace, edit, s.apiUpdatePost),
+		api("DELETE", "/workspaces/{ws}/posts/{post}", Workspace, edit, s.apiDeletePost),
+		api("POST", "/workspaces/{ws}/posts/{post}/submit", Workspace, edit, s.apiPostAction("submit")),
+		api("POST", "/workspaces/{ws}/posts/{post}/approve", Workspace, approve, s.apiPostAction("approve")),
+		api("POST", "/workspaces/{ws}/posts/{post}/send-back", Workspace, approve, s.apiPostAction("send-back")),
+		api("POST", "/workspaces/{ws}/posts/{post}/publish-now", Workspace, edit, s.apiPostAction("publish-now")),
+		api("POST", "/workspaces/{ws}/publishing/pause", Workspace, settings, s.apiPause(true)),
+		api("POST", "/workspaces/{ws}/publishing/resume", Workspace, settings, s.apiPause(false)),
 	}
 }

@@ -6,6 +6,7 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -13,6 +14,8 @@ import (
 
 	"gears"
 	"gears/store"
+	"gears/vault"
+	"gears/workload"
 )
 
 // Config configures the web server.
@@ -24,6 +27,11 @@ type Config struct {
 	SessionTTL time.Duration
 	// Version is shown in the footer and /healthz.
 	Version string
+	// Vault seals connected accounts' credentials. Nil makes a key that
+	// lives as long as the process (for tests: credentials do not survive).
+	Vault *vault.Vault
+	// Connectors are the networks accounts connect to and posts go to.
+	Connectors store.Connectors
 }
 
 // Server is the HTTP side of Gears.
@@ -34,6 +42,10 @@ type Server struct {
 	auth       *store.AuthService
 	workspaces *store.WorkspaceService
 	setup      *store.SetupService
+	plans      workload.PlanService
+	accounts   *store.AccountService
+	posts      *store.PostService
+	media      *store.MediaService
 	logger     *slog.Logger
 	limiter    *loginLimiter
 	metrics    *metrics
@@ -50,6 +62,11 @@ func New(cfg Config, db *store.DB, logger *slog.Logger) *Server {
 		cfg.SessionTTL = 30 * 24 * time.Hour
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.Vault == nil {
+		key := make([]byte, vault.KeySize)
+		rand.Read(key)
+		cfg.Vault, _ = vault.New(key)
+	}
 	s := &Server{
 		cfg:        cfg,
 		db:         db,
@@ -57,6 +74,10 @@ func New(cfg Config, db *store.DB, logger *slog.Logger) *Server {
 		auth:       store.NewAuthService(db),
 		workspaces: store.NewWorkspaceService(db),
 		setup:      store.NewSetupService(db),
+		plans:      store.NewPlanService(db),
+		accounts:   store.NewAccountService(db, cfg.Vault, cfg.Connectors),
+		posts:      store.NewPostService(db, cfg.Connectors),
+		media:      store.NewMediaService(db),
 		logger:     logger,
 		limiter:    newLoginLimiter(),
 		metrics:    newMetrics(),

@@ -1,7 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"image"
+	"image/png"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,8 +20,11 @@ import (
 
 	"gears"
 	"gears/demo"
+	"gears/mastodon"
+	"gears/mastodon/mastodontest"
 	"gears/store"
 	"gears/store/storetest"
+	"gears/vault"
 	"gears/web"
 )
 
@@ -40,6 +47,41 @@ type fixture struct {
 	invite *gears.Invitation
 	owner2 *gears.User
 	srv    *httptest.Server
+
+	net      *testNet       // the networks accounts connect to
+	account  *gears.Account // a Mastodon account of ws
+	draft    *gears.Post    // an editor's draft for account
+	review   *gears.Post    // an editor's post for tomorrow, in review
+	planned  *gears.Post    // the owner's post for tomorrow, scheduled
+	picture  *gears.Media   // an image of the media library
+	pngBytes []byte
+}
+
+// testNet is a Mastodon test server with one account, and the vault that
+// seals its credentials.
+type testNet struct {
+	vault      *vault.Vault
+	server     *mastodontest.Server
+	remote     mastodontest.Account
+	connectors store.Connectors
+}
+
+func newTestNet(t testing.TB) *testNet {
+	key := make([]byte, vault.KeySize)
+	rand.Read(key)
+	v, _ := vault.New(key)
+	n := &testNet{vault: v, server: mastodontest.New(t, mastodontest.Config{RateLimit: 100000})}
+	n.remote = n.server.AddAccount("aurora")
+	n.connectors = store.Connectors{gears.Mastodon: mastodon.New(nil)}
+	return n
+}
+
+// tinyPNG is a valid 1×1 PNG.
+func tinyPNG() []byte {
+	var buf bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 1, 1))
+	png.Encode(&buf, img)
+	return buf.Bytes()
 }
 
 var actorNames = []string{"owner", "manager", "editor", "analyst", "approver", "outsider"}
@@ -99,11 +141,46 @@ func (f *fixture) populate(t testing.TB) {
 	if f.other, err = wss.CreateWorkspace(outsider, gears.WorkspaceCreate{Name: "Elsewhere"}); err != nil {
 		t.Fatal(err)
 	}
+	f.populatePublishing(t, owner)
+}
+
+// populatePublishing connects a Mastodon account (on the test server) and
+// writes a draft, a post in review, a scheduled post and an image.
+func (f *fixture) populatePublishing(t testing.TB, owner context.Context) {
+	t.Helper()
+	if f.net == nil {
+		f.net = newTestNet(t)
+	}
+	var err error
+	f.account, err = store.NewAccountService(f.db, f.net.vault, f.net.connectors).ConnectAccount(owner, f.ws.ID,
+		gears.AccountConnect{Network: gears.Mastodon, Server: f.net.server.URL, AccessToken: f.net.remote.Token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.pngBytes = tinyPNG()
+	if f.picture, err = store.NewMediaService(f.db).UploadMedia(owner, f.ws.ID, gears.MediaUpload{Filename: "roast.png", Alt: "A bag of coffee", Data: f.pngBytes}); err != nil {
+		t.Fatal(err)
+	}
+	posts := store.NewPostService(f.db, f.net.connectors)
+	editor := gears.NewContextWithUser(context.Background(), f.actors["editor"].user)
+	tomorrow := time.Now().Add(24 * time.Hour)
+	if f.draft, err = posts.CreatePost(editor, f.ws.ID, gears.PostInput{Text: "A draft about the Huila roast", AccountIDs: []int64{f.account.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if f.review, err = posts.CreatePost(editor, f.ws.ID, gears.PostInput{Text: "Tasting on Friday", AccountIDs: []int64{f.account.ID}, ScheduledAt: &tomorrow}); err != nil || f.review.Status != gears.PostInReview {
+		t.Fatalf("review post: %+v %v", f.review, err)
+	}
+	if f.planned, err = posts.CreatePost(owner, f.ws.ID, gears.PostInput{Text: "New bags are in", AccountIDs: []int64{f.account.ID}, ScheduledAt: &tomorrow}); err != nil || f.planned.Status != gears.PostScheduled {
+		t.Fatalf("planned post: %+v %v", f.planned, err)
+	}
 }
 
 func (f *fixture) serve(t testing.TB) {
 	t.Helper()
-	s := web.New(web.Config{Version: "test"}, f.db, quietLogger())
+	if f.net == nil {
+		f.net = newTestNet(t)
+	}
+	s := web.New(web.Config{Version: "test", Vault: f.net.vault, Connectors: f.net.connectors}, f.db, quietLogger())
 	db := f.db
 	s.Demo = func(ctx context.Context, owner *gears.User) (*gears.Workspace, error) {
 		return demo.Fill(ctx, db, owner)

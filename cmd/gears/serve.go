@@ -9,12 +9,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"gears"
 	"gears/demo"
 	"gears/jobs"
 	"gears/store"
+	"gears/vault"
 	"gears/web"
 )
 
@@ -24,17 +26,41 @@ type Main struct {
 	Config Config
 	Logger *slog.Logger
 
-	DB     *store.DB
-	Jobs   *jobs.Client
-	Server *web.Server
-	http   *http.Server
-	ln     net.Listener
-	served chan error
+	DB         *store.DB
+	Jobs       *jobs.Client
+	Vault      *vault.Vault
+	Accounts   *store.AccountService
+	Connectors store.Connectors // the networks; NewMain sets the real ones, tests may point them elsewhere
+	Server     *web.Server
+	http       *http.Server
+	ln         net.Listener
+	served     chan error
 }
 
 // NewMain returns a Main for cfg, not yet started.
 func NewMain(cfg Config, logger *slog.Logger) *Main {
-	return &Main{Config: cfg, Logger: logger}
+	return &Main{Config: cfg, Logger: logger, Connectors: defaultConnectors()}
+}
+
+// openVault loads the key that seals account credentials: GEARS_SECRET_KEY,
+// or the data folder's secret.key, made on first run.
+func openVault(cfg Config, logger *slog.Logger) (*vault.Vault, error) {
+	if cfg.SecretKey != "" {
+		key, err := vault.ParseKey(cfg.SecretKey)
+		if err != nil {
+			return nil, err
+		}
+		return vault.New(key)
+	}
+	path := filepath.Join(cfg.DataDir, "secret.key")
+	key, created, err := vault.LoadOrCreateKeyFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		logger.Warn("made a new secret key for account credentials: back it up; replicas need the same one (GEARS_SECRET_KEY)", "path", path)
+	}
+	return vault.New(key)
 }
 
 // Open opens and migrates the database, starts listening and serving, and
@@ -55,10 +81,22 @@ func (m *Main) Open(ctx context.Context) error {
 	if len(applied) > 0 {
 		m.Logger.Info("database migrated", "applied", applied)
 	}
-	if m.Jobs, err = jobs.New(jobs.Config{DB: db, Logger: m.Logger.With("component", "jobs"), MaxWorkers: m.Config.Workers}); err != nil {
+	if m.Vault, err = openVault(m.Config, m.Logger); err != nil {
 		return err
 	}
-	m.Server = web.New(web.Config{BaseURL: m.Config.BaseURL, Version: buildVersion()}, db, m.Logger)
+	m.Accounts = store.NewAccountService(db, m.Vault, m.Connectors)
+	m.Jobs, err = jobs.New(jobs.Config{
+		DB: db, Logger: m.Logger.With("component", "jobs"), MaxWorkers: m.Config.Workers,
+		Publish: &jobs.PublishWorker{
+			Publisher:  store.NewPublisher(db, m.Accounts),
+			Connectors: m.Connectors,
+			Logger:     m.Logger.With("component", "publish"),
+		},
+	})
+	if err != nil {
+		return err
+	}
+	m.Server = web.New(web.Config{BaseURL: m.Config.BaseURL, Version: buildVersion(), Vault: m.Vault, Connectors: m.Connectors}, db, m.Logger)
 	m.Server.Demo = func(ctx context.Context, owner *gears.User) (*gears.Workspace, error) {
 		return demo.Fill(ctx, db, owner)
 	}

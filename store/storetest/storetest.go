@@ -13,6 +13,7 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"github.com/riverqueue/river"
 
 	"gears/internal/testenv"
 	"gears/store"
@@ -51,7 +52,20 @@ func Open(t testing.TB, d store.Dialect) *store.DB {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatalf("migrate %s: %v", d, err)
 	}
+	InsertOnlyJobs(t, db)
 	return db
+}
+
+// InsertOnlyJobs gives db a River client that inserts jobs (in the
+// store's transactions) and works none: tests that need workers start
+// their own with package jobs.
+func InsertOnlyJobs(t testing.TB, db *store.DB) {
+	t.Helper()
+	c, err := river.NewClient(db.RiverDriver(), &river.Config{})
+	if err != nil {
+		t.Fatalf("job client: %v", err)
+	}
+	db.Jobs = c
 }
 
 // NewPostgresDatabase creates an empty database on the test server and
