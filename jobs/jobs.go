@@ -63,7 +63,11 @@ func New(cfg Config) (*Client, error) {
 		if cfg.PublishWorkers <= 0 {
 			cfg.PublishWorkers = 100
 		}
-		queues[queue.QueuePublish] = river.QueueConfig{MaxWorkers: cfg.PublishWorkers}
+		// A post goes out at most this late after its time: the queue looks
+		// for due jobs this often (a scheduled job becomes fetchable at its
+		// time, not before).
+		queues[queue.QueuePublish] = river.QueueConfig{MaxWorkers: cfg.PublishWorkers,
+			FetchPollInterval: min(cfg.PollInterval, 200*time.Millisecond), FetchCooldown: 20 * time.Millisecond}
 	}
 	rc := &river.Config{
 		Logger: cfg.Logger,
