@@ -8,6 +8,7 @@ import (
 
 	"gears"
 	"gears/store"
+	"gears/workload"
 )
 
 // composerPage is the composer: a new post, or one being edited, with its
@@ -24,6 +25,9 @@ type composerPage struct {
 	Variants                         map[int64]string
 	MediaSel                         map[int64]bool
 	Err                              *formError
+	// OpenedAt is when the composer was opened (Unix ms): the time spent
+	// writing is logged to the editorial calendar activity on saving.
+	OpenedAt int64
 }
 
 // AccountName returns an account's handle for the deliveries list.
@@ -39,7 +43,8 @@ func (p *composerPage) AccountName(id int64) string {
 func (s *Server) composerData(r *http.Request, post *gears.Post) (*composerPage, error) {
 	ri := info(r)
 	ctx, ws := r.Context(), ri.workspace
-	p := &composerPage{Post: post, ContentType: gears.ContentMessage, Selected: map[int64]bool{}, Variants: map[int64]string{}, MediaSel: map[int64]bool{}}
+	p := &composerPage{Post: post, ContentType: gears.ContentMessage, Selected: map[int64]bool{}, Variants: map[int64]string{}, MediaSel: map[int64]bool{},
+		OpenedAt: time.Now().UnixMilli()}
 	var err error
 	if p.Accounts, err = s.accounts.FindAccounts(ctx, ws.ID); err != nil {
 		return nil, err
@@ -176,6 +181,7 @@ func (s *Server) savePost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.formFailed(w, r, err, "composer", "calendar", p, &p.Err)
 	}
+	s.captureComposing(r, ws, post)
 	if r.PostFormValue("action") == "submit" && post.Status == gears.PostDraft {
 		if post, err = s.posts.SubmitPost(r.Context(), ws.ID, post.ID); err != nil {
 			return err
@@ -242,5 +248,31 @@ func (s *Server) postAction(action string) handlerFunc {
 			flash = "flash.post_" + string(post.Status)
 		}
 		return redirect(w, r, back, flash)
+	}
+}
+
+// composingActivity is the activity writing a post counts toward.
+const composingActivity = "maintenance.calendar"
+
+// captureComposing logs the time between opening the composer and saving
+// it, through the planner's time hook, for those who track time. Short or
+// implausible spans (under 30 s, over 2 h) are not logged.
+func (s *Server) captureComposing(r *http.Request, ws *gears.Workspace, post *gears.Post) {
+	if !ws.Role.Can(gears.ActionTrackTime) {
+		return
+	}
+	opened, err := strconv.ParseInt(r.PostFormValue("opened_at"), 10, 64)
+	if err != nil {
+		return
+	}
+	start := time.UnixMilli(opened)
+	spent := time.Since(start)
+	if spent < 30*time.Second || spent > 2*time.Hour {
+		return
+	}
+	_, err = s.timeHook.RecordTime(r.Context(), ws.ID, workload.TimeEntryCreate{
+		ActivityKey: composingActivity, StartedAt: start, Minutes: spent.Minutes(), RefType: "post", RefID: post.ID})
+	if err != nil {
+		s.logger.Warn("could not log composing time", "post_id", post.ID, "err", err)
 	}
 }

@@ -43,6 +43,7 @@ type Server struct {
 	workspaces *store.WorkspaceService
 	setup      *store.SetupService
 	plans      workload.PlanService
+	timeHook   workload.TimeRecorder
 	accounts   *store.AccountService
 	posts      *store.PostService
 	media      *store.MediaService
@@ -75,6 +76,7 @@ func New(cfg Config, db *store.DB, logger *slog.Logger) *Server {
 		workspaces: store.NewWorkspaceService(db),
 		setup:      store.NewSetupService(db),
 		plans:      store.NewPlanService(db),
+		timeHook:   store.NewPlanService(db),
 		accounts:   store.NewAccountService(db, cfg.Vault, cfg.Connectors),
 		posts:      store.NewPostService(db, cfg.Connectors),
 		media:      store.NewMediaService(db),
