@@ -21,13 +21,14 @@ import (
 
 // Config sets the instance. Zero fields take Mastodon's defaults.
 type Config struct {
-	MaxCharacters       int      // 500
-	MaxMediaAttachments int      // 4
-	ImageSizeLimit      int64    // 16 MiB
-	VideoSizeLimit      int64    // 99 MiB
-	DescriptionLimit    int      // 1500
-	SupportedMIMETypes  []string // images, videos and audio Mastodon accepts
-	RateLimit           int      // requests per token (or IP) per window: 300
+	MaxCharacters       int           // 500
+	MaxMediaAttachments int           // 4
+	ImageSizeLimit      int64         // 16 MiB
+	VideoSizeLimit      int64         // 99 MiB
+	DescriptionLimit    int           // 1500
+	SupportedMIMETypes  []string      // images, videos and audio Mastodon accepts
+	RateLimit           int           // requests per token (or IP) per window: 300
+	Latency             time.Duration // added to every answer, as a distant server's
 	RateWindow          time.Duration
 	// An upload stays processing for MediaProcessing after it was made
 	// and for its first MediaProcessingPolls GET /api/v1/media/:id.
@@ -299,6 +300,9 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 
 // serve applies faults, then the rate limit, then routes.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Latency > 0 {
+		time.Sleep(s.cfg.Latency)
+	}
 	f := s.takeFault(r)
 	if f != nil {
 		switch {
