@@ -1,11 +1,13 @@
 package locale
 
 import (
+	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 )
 
-var verb = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[vTtbcdoOqxXUeEfFgGsp]`)
+var verb = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?(\[\d+\])?[vTtbcdoOqxXUeEfFgGsp]`)
 
 // TestCatalogueComplete proves every key has a text in every language, with
 // the same number of format verbs, so no person meets an untranslated key.
@@ -31,6 +33,47 @@ func TestCatalogueComplete(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestFormatsRender formats every text with plain arguments and fails on
+// Go's markers of a broken verb (%!f(BADINDEX) and the like).
+func TestFormatsRender(t *testing.T) {
+	t.Parallel()
+	for _, key := range Keys() {
+		for _, lang := range Languages {
+			args := sampleArgs(catalogue[lang][key])
+			if got := T(lang, key, args...); strings.Contains(got, "%!") {
+				t.Errorf("%s %s renders as %q", lang, key, got)
+			}
+		}
+	}
+}
+
+// sampleArgs returns arguments of the type each verb of text expects.
+func sampleArgs(text string) []any {
+	var args []any
+	next := 0
+	index := regexp.MustCompile(`\[(\d+)\]`)
+	for _, v := range verb.FindAllString(text, -1) {
+		i := next
+		if m := index.FindStringSubmatch(v); m != nil {
+			fmt.Sscan(m[1], &i)
+			i--
+		}
+		next = i + 1
+		for len(args) <= i {
+			args = append(args, nil)
+		}
+		switch v[len(v)-1] {
+		case 'd', 'x', 'X', 'o', 'b', 'c':
+			args[i] = 1
+		case 'f', 'e', 'g', 'F', 'E', 'G':
+			args[i] = 1.5
+		default:
+			args[i] = "x"
+		}
+	}
+	return args
 }
 
 func TestMatch(t *testing.T) {

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"strconv"
 	"strings"
@@ -55,14 +53,6 @@ func splitTags(s string) []string {
 		return []string{}
 	}
 	return strings.Split(s, "\n")
-}
-
-// newKey returns the key a delivery keeps across retries: for Mastodon the
-// Idempotency-Key; Bluesky connectors make their own record key from it.
-func newKey() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 type workspaceFlags struct {
@@ -216,7 +206,7 @@ func setDeliveries(tx *Tx, postID int64, in *gears.PostInput) error {
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			if _, err := tx.exec(`INSERT INTO deliveries (post_id, account_id, variant, status, idem_key) VALUES (?, ?, ?, ?, ?)`,
-				postID, id, variant, gears.DeliveryPending, newKey()); err != nil {
+				postID, id, variant, gears.DeliveryPending, gears.NewKey()); err != nil {
 				return gears.Internal("add delivery: %w", err)
 			}
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"gears"
+	"gears/bluesky"
 	"gears/mastodon"
 	"gears/store"
 )
@@ -10,5 +11,6 @@ import (
 func defaultConnectors() store.Connectors {
 	return store.Connectors{
 		gears.Mastodon: mastodon.New(nil),
+		gears.Bluesky:  bluesky.New(nil),
 	}
 }

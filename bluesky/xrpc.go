@@ -1,0 +1,290 @@
+package bluesky
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode"
+
+	"gears"
+)
+
+// Answers are read up to these sizes: a larger successful answer is an
+// error, a larger error body is cut.
+const (
+	maxBody      = 1 << 20  // a JSON answer
+	maxErrorBody = 64 << 10 // an error answer
+	maxMessage   = 300      // characters of the server's message kept
+)
+
+// Default waits for a 429 without a usable header, and the longest wait
+// believed (the daily write limit resets within a day).
+const (
+	defaultRetryAfter = time.Minute
+	maxRetryAfter     = 25 * time.Hour
+)
+
+// call is one XRPC request.
+type call struct {
+	method string // "GET" or "POST"
+	nsid   string // e.g. com.atproto.repo.createRecord
+	query  url.Values
+	token  string
+	// body is JSON-encoded unless raw is set; contentType goes with raw.
+	body        any
+	raw         []byte
+	contentType string
+	// sideEffect marks the call whose failure after sending leaves the
+	// outcome unknown: createRecord.
+	sideEffect bool
+}
+
+// xrpcError is the body of a failed XRPC call: {"error","message"}.
+type xrpcError struct {
+	Error   string `json:"error"`
+	Message string `json:"message"`
+}
+
+// do sends c to server and decodes a successful JSON answer into out (when
+// out is not nil). Every failure is a *gears.RemoteError.
+func (cn *Connector) do(ctx context.Context, server string, c call, out any) error {
+	var body io.Reader
+	contentType := c.contentType
+	switch {
+	case c.raw != nil:
+		body = bytes.NewReader(c.raw)
+	case c.body != nil:
+		b, err := json.Marshal(c.body)
+		if err != nil {
+			return &gears.RemoteError{Network: gears.Bluesky, Kind: gears.RemoteRejected, Message: "cannot encode the request", Err: err}
+		}
+		body, contentType = bytes.NewReader(b), "application/json"
+	}
+	u := server + "/xrpc/" + c.nsid
+	if len(c.query) > 0 {
+		u += "?" + c.query.Encode()
+	}
+	var wrote atomic.Bool
+	trace := &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) {
+		if i.Err == nil {
+			wrote.Store(true)
+		}
+	}}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), c.method, u, body)
+	if err != nil {
+		return &gears.RemoteError{Network: gears.Bluesky, Kind: gears.RemoteRejected, Message: "invalid request", Err: err}
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "Gears")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	resp, err := cn.client.Do(req)
+	if err != nil {
+		return transportError(c, err, wrote.Load())
+	}
+	defer resp.Body.Close()
+	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	limit := int64(maxErrorBody)
+	if ok {
+		limit = maxBody
+	}
+	data, rerr := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if !ok {
+		return statusError(c, resp.StatusCode, resp.Header, data[:min(len(data), int(limit))], time.Now())
+	}
+	if rerr != nil {
+		return answerError(c, resp.StatusCode, "reading the answer", rerr)
+	}
+	if int64(len(data)) > limit {
+		return answerError(c, resp.StatusCode, fmt.Sprintf("answer larger than %d bytes", limit), nil)
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return answerError(c, resp.StatusCode, "the answer is not the JSON expected", err)
+	}
+	return nil
+}
+
+// answerError is about a 2xx answer that cannot be used: for createRecord
+// the record was most likely written, so the outcome is unknown.
+func answerError(c call, status int, msg string, err error) error {
+	kind := gears.RemoteTemporary
+	if c.sideEffect {
+		kind = gears.RemoteUnknown
+	}
+	return &gears.RemoteError{Network: gears.Bluesky, Kind: kind, Status: status, Message: msg, Err: err}
+}
+
+// transportError classifies a failure without an answer. Before the
+// request was written (connection refused, DNS, TLS) nothing happened:
+// temporary. After it was written, a createRecord may have taken effect:
+// unknown.
+func transportError(c call, err error, wrote bool) error {
+	kind := gears.RemoteTemporary
+	if wrote && c.sideEffect {
+		kind = gears.RemoteUnknown
+	}
+	msg := "no answer"
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.Canceled):
+		msg = "cancelled"
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
+		msg = "timed out"
+	case !wrote:
+		msg = "cannot connect"
+	}
+	return &gears.RemoteError{Network: gears.Bluesky, Kind: kind, Message: msg + " (" + c.nsid + ")", Err: err}
+}
+
+// statusError classifies a non-2xx answer from its status and XRPC error
+// name.
+func statusError(c call, status int, h http.Header, body []byte, now time.Time) error {
+	var xe xrpcError
+	_ = json.Unmarshal(body, &xe) // a body that is not the XRPC error leaves xe empty
+	name := clean(xe.Error, 64)
+	msg := clean(xe.Message, maxMessage)
+	switch {
+	case name != "" && msg != "":
+		msg = name + ": " + msg
+	case name != "":
+		msg = name
+	case msg == "":
+		msg = http.StatusText(status)
+	}
+	e := &gears.RemoteError{Network: gears.Bluesky, Status: status, Message: msg + " (" + c.nsid + ")"}
+	switch {
+	case status == http.StatusTooManyRequests || name == "RateLimitExceeded":
+		e.Kind = gears.RemoteRateLimited
+		e.RetryAfter = retryAfter(h, now)
+	case status >= 500:
+		e.Kind = gears.RemoteTemporary
+		if c.sideEffect && (status == http.StatusBadGateway || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout) {
+			// A proxy in front of the PDS answered: it may have passed the
+			// write on before giving up.
+			e.Kind = gears.RemoteUnknown
+		}
+	case authError(status, name):
+		e.Kind = gears.RemoteAuth
+	case status == http.StatusRequestTimeout:
+		e.Kind = gears.RemoteTemporary
+	default:
+		e.Kind = gears.RemoteRejected
+	}
+	e.Err = &XRPCError{Status: status, Name: name}
+	return e
+}
+
+// XRPCError is the XRPC error name a PDS answered with (e.g.
+// "ExpiredToken", "InvalidRequest", "RecordNotFound"). Every
+// *gears.RemoteError made from an error answer wraps one:
+//
+//	var xe *bluesky.XRPCError
+//	if errors.As(err, &xe) && xe.Name == "RecordNotFound" { … }
+type XRPCError struct {
+	Status int
+	Name   string
+}
+
+func (e *XRPCError) Error() string { return fmt.Sprintf("XRPC %d %s", e.Status, e.Name) }
+
+// xrpcName returns the XRPC error name in err, or "".
+func xrpcName(err error) string {
+	var xe *XRPCError
+	if errors.As(err, &xe) {
+		return xe.Name
+	}
+	return ""
+}
+
+// authError reports whether an answer refuses the credentials.
+func authError(status int, name string) bool {
+	switch name {
+	case "ExpiredToken", "InvalidToken", "AuthenticationRequired", "AuthMissing", "AccountTakedown",
+		"AccountDeactivated", "AccountSuspended", "InvalidPassword", "AuthFactorTokenRequired":
+		return true
+	}
+	return status == http.StatusUnauthorized || status == http.StatusForbidden
+}
+
+// renewable reports whether a failure of an authenticated call may be
+// cured by a new session: the access token expired, was refused, or is
+// not accepted any more. A taken-down or deactivated account is not.
+func renewable(err error) bool {
+	var re *gears.RemoteError
+	if !errors.As(err, &re) || re.Kind != gears.RemoteAuth {
+		return false
+	}
+	switch xrpcName(err) {
+	case "ExpiredToken", "InvalidToken", "AuthenticationRequired", "AuthMissing":
+		return true
+	case "":
+		return re.Status == http.StatusUnauthorized
+	}
+	return false
+}
+
+// retryAfter reads when to try again: RateLimit-Reset (Unix seconds, as
+// the PDS sends it), else Retry-After (seconds or an HTTP date), else a
+// minute. Values in the past count as one second; values beyond a day
+// are not believed.
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	d, ok := time.Duration(0), false
+	if v := strings.TrimSpace(h.Get("RateLimit-Reset")); v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 && n < 1<<40 {
+			d, ok = time.Unix(n, 0).Sub(now), true
+		}
+	}
+	if v := strings.TrimSpace(h.Get("Retry-After")); !ok && v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 && n < 1<<40 {
+			d, ok = time.Duration(n)*time.Second, true
+		} else if t, err := http.ParseTime(v); err == nil {
+			d, ok = t.Sub(now), true
+		}
+	}
+	switch {
+	case !ok:
+		return defaultRetryAfter
+	case d < time.Second:
+		return time.Second
+	case d > maxRetryAfter:
+		return maxRetryAfter
+	}
+	return d.Round(time.Second)
+}
+
+// clean makes a server's words safe to keep in a log or an error: printable
+// characters only, at most n of them.
+func clean(s string, n int) string {
+	var b strings.Builder
+	count := 0
+	for _, r := range s {
+		if count >= n {
+			b.WriteString("…")
+			break
+		}
+		if !unicode.IsPrint(r) {
+			r = ' '
+		}
+		b.WriteRune(r)
+		count++
+	}
+	return strings.TrimSpace(b.String())
+}
