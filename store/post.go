@@ -768,3 +768,82 @@ func (s *PostService) PublishingSettings(ctx context.Context, wsID int64) (appro
 	})
 	return approvalRequired, paused, err
 }
+
+// feedPrefix marks calendar feed secrets.
+const feedPrefix = "gcal_"
+
+// CalendarFeedToken returns the secret of the workspace's iCalendar feed,
+// making one the first time. Whoever can see the calendar may have it.
+func (s *PostService) CalendarFeedToken(ctx context.Context, wsID int64) (string, error) {
+	var token string
+	err := s.db.InTx(ctx, func(tx *Tx) error {
+		if _, err := authorize(tx, wsID, gears.ActionView); err != nil {
+			return err
+		}
+		if err := tx.queryRow(`SELECT ical_token FROM workspaces WHERE id = ?`, wsID).Scan(&token); err != nil {
+			return gears.Internal("feed token: %w", err)
+		}
+		if token != "" {
+			return nil
+		}
+		token = newSecret(feedPrefix)
+		if _, err := tx.exec(`UPDATE workspaces SET ical_token = ? WHERE id = ?`, token, wsID); err != nil {
+			return gears.Internal("feed token: %w", err)
+		}
+		return nil
+	})
+	return token, err
+}
+
+// ResetCalendarFeed replaces the feed's secret: the old address stops working.
+func (s *PostService) ResetCalendarFeed(ctx context.Context, wsID int64) error {
+	return s.db.InTx(ctx, func(tx *Tx) error {
+		if _, err := authorize(tx, wsID, gears.ActionManageSettings); err != nil {
+			return err
+		}
+		if _, err := tx.exec(`UPDATE workspaces SET ical_token = ? WHERE id = ?`, newSecret(feedPrefix), wsID); err != nil {
+			return gears.Internal("reset feed: %w", err)
+		}
+		return nil
+	})
+}
+
+// CalendarFeed returns the workspace whose feed secret this is and its
+// posts scheduled from a month ago on. The secret is the permission: it
+// is what a calendar application holds instead of a sign-in.
+func (s *PostService) CalendarFeed(ctx context.Context, token string, now time.Time) (*gears.Workspace, []*gears.Post, error) {
+	if !strings.HasPrefix(token, feedPrefix) || len(token) < 20 {
+		return nil, nil, gears.ErrNotFound
+	}
+	var ws gears.Workspace
+	var posts []*gears.Post
+	err := s.db.InTx(ctx, func(tx *Tx) error {
+		var created int64
+		err := tx.queryRow(`SELECT id, name, timezone, created_at FROM workspaces WHERE ical_token = ?`, token).Scan(&ws.ID, &ws.Name, &ws.Timezone, &created)
+		if errors.Is(err, sql.ErrNoRows) {
+			return gears.ErrNotFound
+		}
+		if err != nil {
+			return gears.Internal("feed: %w", err)
+		}
+		rows, err := tx.query(`SELECT `+postColumns+` FROM posts WHERE workspace_id = ? AND deleted = ? AND scheduled_at >= ?
+			ORDER BY scheduled_at LIMIT 5000`, ws.ID, false, millis(now.AddDate(0, -1, 0)))
+		if err != nil {
+			return gears.Internal("feed posts: %w", err)
+		}
+		for rows.Next() {
+			p, err := scanPost(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			posts = append(posts, p)
+		}
+		rows.Close()
+		return loadDeliveries(tx, posts)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return &ws, posts, nil
+}

@@ -49,8 +49,11 @@ func inAPIWS(suffix, body string) accessCase {
 // accessCases has one entry per route of the server; TestAccess fails for
 // a route without one.
 var accessCases = map[string]accessCase{
-	"GET /w/{ws}/calendar":  inWS("/calendar?view=month&network=mastodon", ""),
-	"GET /w/{ws}/posts/new": inWS("/posts/new?date=2030-01-02", ""),
+	"GET /w/{ws}/calendar":             inWS("/calendar?view=month&network=mastodon", ""),
+	"GET /w/{ws}/posts/new":            inWS("/posts/new?date=2030-01-02", ""),
+	"GET /w/{ws}/calendar.csv":         inWS("/calendar.csv?from=2020-01-01", ""),
+	"POST /w/{ws}/calendar/feed/reset": inWS("/calendar/feed/reset", ""),
+	"GET /ical/{token}":                fixed("/ical/gcal_not-a-real-feed-token.ics", ""),
 	"POST /w/{ws}/posts": func(f *fixture, _ string) (string, string) {
 		return inWSPath(f, "/posts"), form("text", "Hello from the composer", "account", fmt.Sprint(f.account.ID), "action", "draft")
 	},

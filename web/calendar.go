@@ -40,6 +40,7 @@ type calendarPage struct {
 	Statuses    []gears.PostStatus
 	Networks    []gears.Network
 	ContentList []gears.ContentType
+	FeedURL     string
 }
 
 // FilterQuery returns the query of the current filters with view and date
@@ -163,6 +164,11 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request) error {
 	if p.Approval, p.Paused, err = s.posts.PublishingSettings(r.Context(), ws.ID); err != nil {
 		return err
 	}
+	token, err := s.posts.CalendarFeedToken(r.Context(), ws.ID)
+	if err != nil {
+		return err
+	}
+	p.FeedURL = s.absURL(r, "/ical/"+token+".ics")
 	return s.render(w, r, "calendar", "calendar", p)
 }
 

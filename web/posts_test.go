@@ -2,13 +2,16 @@ package web_test
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"gears"
 	"gears/store"
@@ -172,5 +175,75 @@ func TestMediaUploadChecksBytes(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 303 {
 		t.Errorf("media without signing in = %d", resp.StatusCode)
+	}
+}
+
+func TestCalendarFeedAndCSV(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, store.SQLite)
+	owner := gears.NewContextWithUser(context.Background(), f.actors["owner"].user)
+	posts := store.NewPostService(f.db, nil)
+	at := time.Now().Add(48 * time.Hour).Truncate(time.Minute)
+	evil := "=HYPERLINK(\"http://evil.example\");, line one\nline two \\ and a very long text that goes on and on past the seventy-five octet limit of iCalendar lines ☕☕☕"
+	if _, err := posts.CreatePost(owner, f.ws.ID, gears.PostInput{Text: evil, AccountIDs: []int64{f.account.ID}, ScheduledAt: &at, Campaign: "Autumn"}); err != nil {
+		t.Fatal(err)
+	}
+	token, err := posts.CalendarFeedToken(owner, f.ws.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(f.srv.URL + "/ical/" + token + ".ics")
+	if err != nil || resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/calendar") {
+		t.Fatalf("feed = %v %v", resp, err)
+	}
+	var body strings.Builder
+	io.Copy(&body, resp.Body)
+	resp.Body.Close()
+	ics := body.String()
+	unfolded := strings.ReplaceAll(ics, "\r\n ", "")
+	for _, want := range []string{"BEGIN:VCALENDAR\r\n", "DTSTART:" + at.UTC().Format("20060102T150405Z"), `=HYPERLINK("http://evil.example")\;\, line one\nline two \\ and`, "CATEGORIES:Autumn", "END:VCALENDAR\r\n"} {
+		if !strings.Contains(unfolded, want) {
+			t.Errorf("feed lacks %q:\n%s", want, ics)
+		}
+	}
+	for _, l := range strings.Split(ics, "\r\n") {
+		if len(l) > 75 || !utf8.ValidString(l) {
+			t.Errorf("line of %d octets (or broken UTF-8): %q", len(l), l)
+		}
+	}
+	if strings.Contains(strings.ReplaceAll(ics, "\r\n", ""), "\n") {
+		t.Error("a bare newline in the feed")
+	}
+	// A wrong or reset secret reads nothing.
+	if resp, _ := http.Get(f.srv.URL + "/ical/gcal_wrong-token-wrong-token.ics"); resp.StatusCode != 404 {
+		t.Errorf("wrong token = %d", resp.StatusCode)
+	}
+	if err := posts.ResetCalendarFeed(owner, f.ws.ID); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := http.Get(f.srv.URL + "/ical/" + token + ".ics"); resp.StatusCode != 404 {
+		t.Errorf("old token after reset = %d", resp.StatusCode)
+	}
+	// The CSV export: the text cell cannot run as a formula.
+	b := signIn(t, f, "analyst")
+	st, csvBody, h := b.get(fmt.Sprintf("/w/%d/calendar.csv", f.ws.ID))
+	if st != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") {
+		t.Fatalf("csv = %d", st)
+	}
+	records, err := csv.NewReader(strings.NewReader(csvBody)).ReadAll()
+	if err != nil || len(records) < 3 || records[0][8] != "text" {
+		t.Fatalf("csv = %v %v", records, err)
+	}
+	found := false
+	for _, rec := range records[1:] {
+		if strings.Contains(rec[8], "HYPERLINK") {
+			found = true
+			if !strings.HasPrefix(rec[8], "'=") || rec[5] != "Autumn" || rec[2] != at.In(f.ws.Location()).Format("15:04") {
+				t.Errorf("row = %q", rec)
+			}
+		}
+	}
+	if !found {
+		t.Error("the post is not in the CSV")
 	}
 }

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"strings"
@@ -205,27 +203,16 @@ func (s *Server) workloadCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
-	cw.UseCRLF = true // RFC 4180
-	cw.Write([]string{"week", "user_id", "person", "gear", "activity_key", "activity", "planned_hours", "tracked_hours", "difference_hours"})
+	rows := make([][]string, 0, len(d.Rows))
 	for _, row := range d.Rows {
-		cw.Write([]string{
+		rows = append(rows, []string{
 			row.Week.Format(dateLayout), strconv.FormatInt(row.UserID, 10), csvSafe(personName(ri.lang, d.Names, row.UserID)),
 			string(row.Gear), csvSafe(row.ActivityKey), csvSafe(activityName(ri.lang, row.ActivityKey)),
 			csvNumber(row.Planned), csvNumber(row.Tracked), csvNumber(row.Difference),
 		})
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return gears.Internal("workload csv: %w", err)
-	}
 	name := "workload-" + itoa(ri.workspace.ID) + "-" + time.Now().In(ri.workspace.Location()).Format(dateLayout) + ".csv"
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(buf.Bytes())
-	return nil
+	return writeCSV(w, name, []string{"week", "user_id", "person", "gear", "activity_key", "activity", "planned_hours", "tracked_hours", "difference_hours"}, rows)
 }
 
 // setCapacityForm sets a member's weekly hours from the heat map.
