@@ -247,3 +247,44 @@ func TestCalendarFeedAndCSV(t *testing.T) {
 		t.Error("the post is not in the CSV")
 	}
 }
+
+// TestMastodonSignIn connects an account through the instance's own
+// sign-in page (OAuth), as a person would from the accounts page.
+func TestMastodonSignIn(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, store.SQLite)
+	owner := gears.NewContextWithUser(context.Background(), f.actors["owner"].user)
+	accounts := store.NewAccountService(f.db, f.net.vault, f.net.connectors)
+	if err := accounts.DisconnectAccount(owner, f.ws.ID, f.account.ID); err != nil {
+		t.Fatal(err)
+	}
+	b := signIn(t, f, "owner")
+	b.get(fmt.Sprintf("/w/%d/accounts", f.ws.ID))
+	st, _, h := b.post(fmt.Sprintf("/w/%d/accounts/mastodon/authorize", f.ws.ID), url.Values{"server": {f.net.server.URL}})
+	to := h.Get("Location")
+	if st != 303 || !strings.HasPrefix(to, f.net.server.URL+"/oauth/authorize?") || !strings.Contains(to, "state=") {
+		t.Fatalf("authorize = %d %s", st, to)
+	}
+	// The instance approves and sends the browser back with a code.
+	resp, err := b.c.Get(to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	back, _ := url.Parse(resp.Header.Get("Location"))
+	if back == nil || back.Path != "/oauth/mastodon/callback" || back.Query().Get("code") == "" {
+		t.Fatalf("instance answered %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	st, _, h = b.get(back.RequestURI())
+	if st != 303 || !strings.Contains(h.Get("Location"), "flash.account_connected") {
+		t.Fatalf("callback = %d %s", st, h.Get("Location"))
+	}
+	list, err := accounts.FindAccounts(owner, f.ws.ID)
+	if err != nil || len(list) != 1 || list[0].Status != gears.AccountActive || list[0].Network != gears.Mastodon {
+		t.Fatalf("accounts = %+v, %v", list, err)
+	}
+	// The state works once.
+	if st, _, _ := b.get(back.RequestURI()); st != 400 {
+		t.Errorf("second use of the state = %d", st)
+	}
+}

@@ -69,6 +69,8 @@ func (s *Server) routeTable() []Route {
 		page("GET", "/w/{ws}/accounts", Workspace, view, s.accountsPage),
 		page("POST", "/w/{ws}/accounts", Workspace, settings, s.connectAccount),
 		page("POST", "/w/{ws}/accounts/{account}/disconnect", Workspace, settings, s.disconnectAccount),
+		page("POST", "/w/{ws}/accounts/mastodon/authorize", Workspace, settings, s.startMastodonOAuth),
+		page("GET", "/oauth/mastodon/callback", SignedIn, "", s.finishMastodonOAuth),
 		page("GET", "/w/{ws}/media", Workspace, view, s.mediaPage),
 		{Method: "POST", Pattern: "/w/{ws}/media", Access: Workspace, Action: edit, MaxBody: maxUpload, handle: s.uploadMediaForm},
 		page("GET", "/w/{ws}/media/{media}", Workspace, view, s.serveMedia),
