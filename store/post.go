@@ -149,37 +149,94 @@ func (s *PostService) CreatePost(ctx context.Context, wsID int64, in gears.PostI
 		if err != nil {
 			return err
 		}
-		if _, err := s.checkInput(tx, wsID, &in); err != nil {
+		f, err := loadFlags(tx, wsID)
+		if err != nil {
 			return err
 		}
-		if in.ScheduledAt != nil && in.ScheduledAt.Before(tx.now().Add(-scheduleSlack)) {
-			return gears.Invalid("scheduled_at", "post.in_the_past")
+		p, err = s.createPost(tx, wsID, role, f, in)
+		return err
+	})
+	return p, err
+}
+
+// createPost writes one post in tx, for an actor already authorized.
+func (s *PostService) createPost(tx *Tx, wsID int64, role gears.Role, f workspaceFlags, in gears.PostInput) (*gears.Post, error) {
+	if _, err := s.checkInput(tx, wsID, &in); err != nil {
+		return nil, err
+	}
+	if in.ScheduledAt != nil && in.ScheduledAt.Before(tx.now().Add(-scheduleSlack)) {
+		return nil, gears.Invalid("scheduled_at", "post.in_the_past")
+	}
+	status := targetStatus(&in, role, f, false)
+	now := millis(tx.now())
+	var id int64
+	err := tx.queryRow(`INSERT INTO posts (workspace_id, author_id, text, content_type, campaign, tags, scheduled_at, status, media_ids, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, wsID, gears.UserIDFromContext(tx.ctx), in.Text, in.ContentType, in.Campaign,
+		strings.Join(in.Tags, "\n"), nullTime(in.ScheduledAt), status, joinIDs(in.MediaIDs), now, now).Scan(&id)
+	if err != nil {
+		return nil, gears.Internal("create post: %w", err)
+	}
+	if err := setDeliveries(tx, id, &in); err != nil {
+		return nil, err
+	}
+	if status == gears.PostScheduled {
+		if err := schedule(tx, id, false); err != nil {
+			return nil, err
+		}
+	}
+	return findPost(tx, wsID, id)
+}
+
+// RowResult is what importing one row did, or why it could not.
+type RowResult struct {
+	Row  int          `json:"row"` // 1-based, after the header
+	Post *gears.Post  `json:"post,omitempty"`
+	Err  *gears.Error `json:"-"`
+}
+
+// errDryRun rolls an import's transaction back on purpose.
+var errDryRun = errors.New("dry run")
+
+// ImportPosts writes many posts in one transaction: all of them, or none
+// when any row is wrong. A dry run does the same work and writes nothing,
+// so its results are exactly what the import would do.
+func (s *PostService) ImportPosts(ctx context.Context, wsID int64, rows []gears.PostInput, dryRun bool) ([]RowResult, error) {
+	var results []RowResult
+	failed := false
+	err := s.db.InTx(ctx, func(tx *Tx) error {
+		role, err := authorize(tx, wsID, gears.ActionEdit)
+		if err != nil {
+			return err
 		}
 		f, err := loadFlags(tx, wsID)
 		if err != nil {
 			return err
 		}
-		status := targetStatus(&in, role, f, false)
-		now := millis(tx.now())
-		var id int64
-		err = tx.queryRow(`INSERT INTO posts (workspace_id, author_id, text, content_type, campaign, tags, scheduled_at, status, media_ids, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, wsID, gears.UserIDFromContext(ctx), in.Text, in.ContentType, in.Campaign,
-			strings.Join(in.Tags, "\n"), nullTime(in.ScheduledAt), status, joinIDs(in.MediaIDs), now, now).Scan(&id)
-		if err != nil {
-			return gears.Internal("create post: %w", err)
-		}
-		if err := setDeliveries(tx, id, &in); err != nil {
-			return err
-		}
-		if status == gears.PostScheduled {
-			if err := schedule(tx, id, false); err != nil {
-				return err
+		for i, in := range rows {
+			res := RowResult{Row: i + 1}
+			p, err := s.createPost(tx, wsID, role, f, in)
+			if err != nil {
+				e := gears.AsError(err)
+				if e.Code == gears.EINTERNAL {
+					return err
+				}
+				res.Err, failed = e, true
 			}
+			res.Post = p
+			results = append(results, res)
 		}
-		p, err = findPost(tx, wsID, id)
-		return err
+		if dryRun || failed {
+			return errDryRun
+		}
+		return nil
 	})
-	return p, err
+	if err != nil && !errors.Is(err, errDryRun) {
+		return nil, err
+	}
+	if failed {
+		return results, gears.Errorf(gears.EINVALID, "import.rows_failed")
+	}
+	return results, nil
 }
 
 func nullTime(t *time.Time) any {

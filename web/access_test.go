@@ -54,6 +54,11 @@ var accessCases = map[string]accessCase{
 	"GET /w/{ws}/calendar.csv":         inWS("/calendar.csv?from=2020-01-01", ""),
 	"POST /w/{ws}/calendar/feed/reset": inWS("/calendar/feed/reset", ""),
 	"GET /ical/{token}":                fixed("/ical/gcal_not-a-real-feed-token.ics", ""),
+	"GET /w/{ws}/calendar/import":      inWS("/calendar/import", ""),
+	"POST /w/{ws}/calendar/import": func(f *fixture, _ string) (string, string) {
+		csv := "date,time,text,accounts\n" + time.Now().AddDate(0, 0, 3).Format("2006-01-02") + ",11:00,Imported," + f.account.Handle + "\n"
+		return inWSPath(f, "/calendar/import"), form("csv", csv)
+	},
 	"POST /w/{ws}/accounts/mastodon/authorize": func(f *fixture, _ string) (string, string) {
 		return inWSPath(f, "/accounts/mastodon/authorize"), form("server", f.net.server.URL)
 	},

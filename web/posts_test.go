@@ -288,3 +288,49 @@ func TestMastodonSignIn(t *testing.T) {
 		t.Errorf("second use of the state = %d", st)
 	}
 }
+
+// TestCalendarImport previews a CSV with a bad row (nothing written),
+// then imports the corrected file (every row written), and takes an
+// export back in.
+func TestCalendarImport(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, store.SQLite)
+	b := signIn(t, f, "editor")
+	path := fmt.Sprintf("/w/%d/calendar/import", f.ws.ID)
+	b.get(path)
+	day := time.Now().In(f.ws.Location()).AddDate(0, 0, 4).Format("2006-01-02")
+	bad := "date,time,text,accounts,campaign\n" +
+		day + ",09:30,First from the file," + f.account.Handle + ",Autumn\n" +
+		day + ",25:99,Bad hour," + f.account.Handle + ",\n" +
+		day + ",10:00,Nobody's account,mastodon:@ghost@nowhere.example,\n"
+	st, body, _ := b.post(path, url.Values{"csv": {bad}})
+	if st != 400 || strings.Count(body, `class="row-error"`) != 2 || !strings.Contains(body, "25:99") || !strings.Contains(body, "@ghost@nowhere.example") {
+		t.Fatalf("preview with bad rows = %d", st)
+	}
+	editor := gears.NewContextWithUser(context.Background(), f.actors["editor"].user)
+	before, _ := store.NewPostService(f.db, nil).FindPosts(editor, f.ws.ID, gears.PostFilter{})
+	good := "date,time,text,accounts,campaign\n" + day + ",09:30,First from the file," + f.account.Handle + ",Autumn\n" +
+		day + ",12:00,\"Second, with a comma\"," + f.account.Handle + ",\n"
+	if st, body, _ := b.post(path, url.Values{"csv": {good}}); st != 200 || !strings.Contains(body, "Import 2 posts") {
+		t.Fatalf("preview = %d", st)
+	}
+	after, _ := store.NewPostService(f.db, nil).FindPosts(editor, f.ws.ID, gears.PostFilter{})
+	if len(after) != len(before) {
+		t.Fatalf("a preview wrote %d posts", len(after)-len(before))
+	}
+	if st, _, h := b.post(path, url.Values{"csv": {good}, "import": {"1"}}); st != 303 || !strings.Contains(h.Get("Location"), "flash.imported") {
+		t.Fatalf("import = %d", st)
+	}
+	after, _ = store.NewPostService(f.db, nil).FindPosts(editor, f.ws.ID, gears.PostFilter{})
+	if len(after) != len(before)+2 {
+		t.Fatalf("import wrote %d posts, want 2", len(after)-len(before))
+	}
+	// An export comes back in (id and status columns are ignored).
+	_, exported, _ := b.get(fmt.Sprintf("/w/%d/calendar.csv", f.ws.ID))
+	if st, body, _ := b.post(path, url.Values{"csv": {exported}}); st != 200 || !strings.Contains(body, "Import") {
+		t.Errorf("an export does not preview cleanly: %d", st)
+	}
+	if st, body, _ := b.post(path, url.Values{"csv": {"date,colour\n"}}); st != 400 || !strings.Contains(body, "colour") {
+		t.Errorf("unknown column = %d", st)
+	}
+}

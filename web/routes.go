@@ -50,6 +50,8 @@ func (s *Server) routeTable() []Route {
 		page("GET", "/w/{ws}/strategy", Workspace, view, s.gearSection("strategy")),
 		page("GET", "/w/{ws}/calendar", Workspace, view, s.calendarPage),
 		page("GET", "/w/{ws}/calendar.csv", Workspace, view, s.calendarCSV),
+		page("GET", "/w/{ws}/calendar/import", Workspace, edit, s.importPage),
+		{Method: "POST", Pattern: "/w/{ws}/calendar/import", Access: Workspace, Action: edit, MaxBody: 2 * maxImport, handle: s.importCalendar},
 		page("POST", "/w/{ws}/calendar/feed/reset", Workspace, settings, s.resetFeed),
 		page("GET", "/ical/{token}", Public, "", s.icalFeed),
 		page("GET", "/w/{ws}/posts/new", Workspace, edit, s.newPostPage),
