@@ -38,6 +38,10 @@ type Config struct {
 	Publish *PublishWorker
 	// PublishWorkers is how many deliveries are published at once (default 100).
 	PublishWorkers int
+	// RescueAfter is how long a job may stay running before it is taken
+	// as lost with its process and run again (default 4 minutes). Attempts
+	// are bounded below it.
+	RescueAfter time.Duration
 }
 
 // New returns a job client; Start it to work jobs. It also becomes the
@@ -49,6 +53,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = time.Second
 	}
+	if cfg.RescueAfter <= 0 {
+		cfg.RescueAfter = 4 * time.Minute
+	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &CleanupWorker{db: cfg.DB})
 	if cfg.Register != nil {
@@ -59,6 +66,7 @@ func New(cfg Config) (*Client, error) {
 		if cfg.Publish.Logger == nil {
 			cfg.Publish.Logger = slog.New(slog.DiscardHandler)
 		}
+		cfg.Publish.attemptTimeout = min(2*time.Minute, cfg.RescueAfter*3/4)
 		river.AddWorker(workers, cfg.Publish)
 		if cfg.PublishWorkers <= 0 {
 			cfg.PublishWorkers = 100
@@ -74,8 +82,8 @@ func New(cfg Config) (*Client, error) {
 		Queues: queues,
 		// A job whose process died is run again after this; publishing
 		// jobs reconcile before they publish again.
-		JobTimeout:           3 * time.Minute,
-		RescueStuckJobsAfter: 4 * time.Minute,
+		JobTimeout:           cfg.RescueAfter * 3 / 4,
+		RescueStuckJobsAfter: cfg.RescueAfter,
 		Workers:              workers,
 		FetchPollInterval:    cfg.PollInterval,
 		FetchCooldown:        min(100*time.Millisecond, cfg.PollInterval),

@@ -27,10 +27,18 @@ type PublishWorker struct {
 	Logger     *slog.Logger
 	// Backoff is the wait before retry n (n ≥ 1); nil: 10 s doubling to 10 min.
 	Backoff func(n int) time.Duration
+
+	attemptTimeout time.Duration // set by New from Config.RescueAfter
 }
 
-// Timeout bounds one attempt, uploads included.
-func (w *PublishWorker) Timeout(*river.Job[queue.Publish]) time.Duration { return 2 * time.Minute }
+// Timeout bounds one attempt, uploads included: below the time after
+// which a running job is taken as lost.
+func (w *PublishWorker) Timeout(*river.Job[queue.Publish]) time.Duration {
+	if w.attemptTimeout > 0 {
+		return w.attemptTimeout
+	}
+	return 2 * time.Minute
+}
 
 // NextRetry backs off by Backoff.
 func (w *PublishWorker) NextRetry(job *river.Job[queue.Publish]) time.Time {

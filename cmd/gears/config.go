@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"gears/vault"
 )
@@ -15,15 +16,16 @@ import (
 // Config is the whole configuration of `gears serve`: defaults, then the
 // environment, then flags.
 type Config struct {
-	Addr        string // where to listen
-	DataDir     string // the SQLite database and other local files
-	DatabaseURL string // postgres://… to use PostgreSQL instead of SQLite
-	BaseURL     string // where people reach Gears (links, Secure cookies)
-	LogFormat   string // text or json
-	LogLevel    string // debug, info, warn or error
-	Demo        bool   // fill the example workspace on start
-	Workers     int    // background jobs run at once
-	SecretKey   string // base64 key sealing account credentials; "" reads or makes DataDir/secret.key
+	Addr        string        // where to listen
+	DataDir     string        // the SQLite database and other local files
+	DatabaseURL string        // postgres://… to use PostgreSQL instead of SQLite
+	BaseURL     string        // where people reach Gears (links, Secure cookies)
+	LogFormat   string        // text or json
+	LogLevel    string        // debug, info, warn or error
+	Demo        bool          // fill the example workspace on start
+	Workers     int           // background jobs run at once
+	SecretKey   string        // base64 key sealing account credentials; "" reads or makes DataDir/secret.key
+	RescueAfter time.Duration // a job running this long is taken as lost with its process (0: 4 min)
 }
 
 // DefaultConfig returns the configuration of a plain `gears serve`.
@@ -46,6 +48,13 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	set(&c.LogFormat, "GEARS_LOG_FORMAT")
 	set(&c.LogLevel, "GEARS_LOG_LEVEL")
 	set(&c.SecretKey, "GEARS_SECRET_KEY")
+	if v := getenv("GEARS_JOB_RESCUE_AFTER"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return fmt.Errorf("GEARS_JOB_RESCUE_AFTER %q: want a duration such as 4m", v)
+		}
+		c.RescueAfter = d
+	}
 	if f := getenv("GEARS_SECRET_KEY_FILE"); f != "" {
 		b, err := os.ReadFile(f)
 		if err != nil {

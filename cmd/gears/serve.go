@@ -86,7 +86,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Accounts = store.NewAccountService(db, m.Vault, m.Connectors)
 	m.Jobs, err = jobs.New(jobs.Config{
-		DB: db, Logger: m.Logger.With("component", "jobs"), MaxWorkers: m.Config.Workers,
+		DB: db, Logger: m.Logger.With("component", "jobs"), MaxWorkers: m.Config.Workers, RescueAfter: m.Config.RescueAfter,
 		Publish: &jobs.PublishWorker{
 			Publisher:  store.NewPublisher(db, m.Accounts),
 			Connectors: m.Connectors,
