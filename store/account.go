@@ -144,22 +144,10 @@ func (s *AccountService) FindAccounts(ctx context.Context, wsID int64) ([]*gears
 		if _, err := authorize(tx, wsID, gears.ActionView); err != nil {
 			return err
 		}
-		rows, err := tx.query(`SELECT `+accountColumns+` FROM accounts WHERE workspace_id = ? ORDER BY network, handle`, wsID)
-		if err != nil {
-			return gears.Internal("find accounts: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			a, err := scanAccount(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, a)
-		}
-		if err := rows.Err(); err != nil {
-			return gears.Internal("find accounts: %w", err)
-		}
-		return nil
+		var err error
+		list, err = queryAll(tx, "find accounts", func(row scanner) (*gears.Account, error) { return scanAccount(row) },
+			`SELECT `+accountColumns+` FROM accounts WHERE workspace_id = ? ORDER BY network, handle`, wsID)
+		return err
 	})
 	return list, err
 }

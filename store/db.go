@@ -64,7 +64,7 @@ type Options struct {
 	URL string
 	// DataDir is the folder of the SQLite database file.
 	DataDir string
-	// MaxConns caps PostgreSQL connections (0: pgx's default).
+	// MaxConns caps PostgreSQL connections (0: 40).
 	MaxConns int32
 }
 
@@ -106,6 +106,9 @@ func openPostgres(ctx context.Context, o Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: bad GEARS_DATABASE_URL: %w", err)
 	}
+	// pgx's default (4 on a 2-core machine) starves the publishing
+	// workers: each attempt holds a connection twice, briefly.
+	cfg.MaxConns = 40
 	if o.MaxConns > 0 {
 		cfg.MaxConns = o.MaxConns
 	}
@@ -243,4 +246,29 @@ func isUniqueViolation(err error) bool {
 		return pgErr.Code == "23505"
 	}
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner = interface{ Scan(...any) error }
+
+// queryAll runs q and scans every row with scan; what names the query in
+// errors.
+func queryAll[T any](tx *Tx, what string, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
+	rows, err := tx.query(q, args...)
+	if err != nil {
+		return nil, gears.Internal("%s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, gears.Internal("%s: %w", what, err)
+	}
+	return out, nil
 }

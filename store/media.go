@@ -75,19 +75,9 @@ func (s *MediaService) FindMedia(ctx context.Context, wsID int64) ([]*gears.Medi
 		if _, err := authorize(tx, wsID, gears.ActionView); err != nil {
 			return err
 		}
-		rows, err := tx.query(`SELECT `+mediaColumns+` FROM media WHERE workspace_id = ? ORDER BY id DESC`, wsID)
-		if err != nil {
-			return gears.Internal("find media: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			m, err := scanMedia(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, m)
-		}
-		return rows.Err()
+		var err error
+		list, err = queryAll(tx, "find media", scanMedia, `SELECT `+mediaColumns+` FROM media WHERE workspace_id = ? ORDER BY id DESC`, wsID)
+		return err
 	})
 	return list, err
 }

@@ -96,22 +96,9 @@ func (s *PlanService) FindPlans(ctx context.Context, wsID int64) ([]*workload.Pl
 		if _, err := authorize(tx, wsID, gears.ActionView); err != nil {
 			return err
 		}
-		rows, err := tx.query(`SELECT `+planColumns+` FROM plans WHERE workspace_id = ? ORDER BY active DESC, name, id`, wsID)
-		if err != nil {
-			return gears.Internal("find plans: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			p, err := scanPlan(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, p)
-		}
-		if err := rows.Err(); err != nil {
-			return gears.Internal("find plans: %w", err)
-		}
-		return nil
+		var err error
+		list, err = queryAll(tx, "find plans", scanPlan, `SELECT `+planColumns+` FROM plans WHERE workspace_id = ? ORDER BY active DESC, name, id`, wsID)
+		return err
 	})
 	return list, err
 }
@@ -300,23 +287,8 @@ func scanTask(row interface{ Scan(...any) error }, loc *time.Location) (*workloa
 }
 
 func findTasks(tx *Tx, wsID int64, loc *time.Location) ([]*workload.Task, error) {
-	rows, err := tx.query(`SELECT `+taskColumns+` FROM tasks WHERE workspace_id = ? ORDER BY starts_on, id`, wsID)
-	if err != nil {
-		return nil, gears.Internal("find tasks: %w", err)
-	}
-	defer rows.Close()
-	var list []*workload.Task
-	for rows.Next() {
-		t, err := scanTask(rows, loc)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, gears.Internal("find tasks: %w", err)
-	}
-	return list, nil
+	scan := func(row scanner) (*workload.Task, error) { return scanTask(row, loc) }
+	return queryAll(tx, "find tasks", scan, `SELECT `+taskColumns+` FROM tasks WHERE workspace_id = ? ORDER BY starts_on, id`, wsID)
 }
 
 // FindTasks returns every task of the workspace, past ones included (for
@@ -579,22 +551,8 @@ func (s *PlanService) FindTime(ctx context.Context, wsID int64, f workload.TimeF
 			q += ` AND started_at < ?`
 			args = append(args, millis(f.To))
 		}
-		rows, err := tx.query(q+` ORDER BY started_at, id`, args...)
-		if err != nil {
-			return gears.Internal("find time: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			e, err := scanTime(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, e)
-		}
-		if err := rows.Err(); err != nil {
-			return gears.Internal("find time: %w", err)
-		}
-		return nil
+		list, err = queryAll(tx, "find time", scanTime, q+` ORDER BY started_at, id`, args...)
+		return err
 	})
 	return list, err
 }

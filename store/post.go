@@ -486,21 +486,9 @@ func (s *PostService) FindPosts(ctx context.Context, wsID int64, f gears.PostFil
 			limit = 5000
 		}
 		q += ` ORDER BY scheduled_at IS NULL, scheduled_at, id LIMIT ` + strconv.Itoa(limit)
-		rows, err := tx.query(q, args...)
-		if err != nil {
-			return gears.Internal("find posts: %w", err)
-		}
-		for rows.Next() {
-			p, err := scanPost(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			list = append(list, p)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return gears.Internal("find posts: %w", err)
+		var err error
+		if list, err = queryAll(tx, "find posts", scanPost, q, args...); err != nil {
+			return err
 		}
 		return loadDeliveries(tx, list)
 	})
@@ -883,20 +871,11 @@ func (s *PostService) CalendarFeed(ctx context.Context, token string, now time.T
 		if err != nil {
 			return gears.Internal("feed: %w", err)
 		}
-		rows, err := tx.query(`SELECT `+postColumns+` FROM posts WHERE workspace_id = ? AND deleted = ? AND scheduled_at >= ?
+		posts, err = queryAll(tx, "feed posts", scanPost, `SELECT `+postColumns+` FROM posts WHERE workspace_id = ? AND deleted = ? AND scheduled_at >= ?
 			ORDER BY scheduled_at LIMIT 5000`, ws.ID, false, millis(now.AddDate(0, -1, 0)))
 		if err != nil {
-			return gears.Internal("feed posts: %w", err)
+			return err
 		}
-		for rows.Next() {
-			p, err := scanPost(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			posts = append(posts, p)
-		}
-		rows.Close()
 		return loadDeliveries(tx, posts)
 	})
 	if err != nil {

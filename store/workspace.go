@@ -72,24 +72,11 @@ func (s *WorkspaceService) FindWorkspaces(ctx context.Context) ([]*gears.Workspa
 	}
 	var list []*gears.Workspace
 	err := s.db.InTx(ctx, func(tx *Tx) error {
-		rows, err := tx.query(`SELECT w.id, w.name, w.timezone, w.created_at, m.role
+		var err error
+		list, err = queryAll(tx, "find workspaces", scanWorkspace, `SELECT w.id, w.name, w.timezone, w.created_at, m.role
 			FROM workspaces w JOIN memberships m ON m.workspace_id = w.id
 			WHERE m.user_id = ? ORDER BY w.name, w.id`, uid)
-		if err != nil {
-			return gears.Internal("find workspaces: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			w, err := scanWorkspace(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, w)
-		}
-		if err := rows.Err(); err != nil {
-			return gears.Internal("find workspaces: %w", err)
-		}
-		return nil
+		return err
 	})
 	return list, err
 }

@@ -88,6 +88,9 @@ func readComposer(r *http.Request, p *composerPage, loc *time.Location) (gears.P
 	f := r.PostForm
 	p.Text, p.Date, p.Time, p.Campaign, p.Tags = f.Get("text"), f.Get("date"), f.Get("time"), f.Get("campaign"), f.Get("tags")
 	p.ContentType = gears.ContentType(f.Get("content_type"))
+	if opened, err := strconv.ParseInt(f.Get("opened_at"), 10, 64); err == nil {
+		p.OpenedAt = opened // shown again after an error: the writing time goes on
+	}
 	p.Selected, p.Variants, p.MediaSel = map[int64]bool{}, map[int64]string{}, map[int64]bool{}
 	in := gears.PostInput{Text: p.Text, ContentType: p.ContentType, Campaign: p.Campaign, Variants: map[string]gears.Variant{}}
 	for _, t := range strings.Split(p.Tags, ",") {
@@ -244,7 +247,10 @@ func (s *Server) postAction(action string) handlerFunc {
 			return s.formFailed(w, r, err, "composer", "calendar", p, &p.Err)
 		}
 		flash := "flash.saved"
-		if post != nil {
+		switch {
+		case action == "publish-now":
+			flash = "flash.post_publishing"
+		case post != nil:
 			flash = "flash.post_" + string(post.Status)
 		}
 		return redirect(w, r, back, flash)

@@ -281,7 +281,10 @@ func fill(fields ...string) chromedp.Action[chromedp.Void] {
 // retype empties a field and types text into it key by key, as a person
 // would, so the page sees its input events.
 func retype(sel, text string) chromedp.Action[chromedp.Void] {
-	return chromedp.Steps(chromedp.SetValue(chromedp.CSS(sel), ""), chromedp.SendKeys(chromedp.CSS(sel), text))
+	// Cleared with JavaScript: chromedp's SetValue with "" leaves text
+	// fields holding "undefined".
+	clear := chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).value = ""`, sel))
+	return chromedp.Steps(clear, chromedp.SendKeys(chromedp.CSS(sel), text))
 }
 
 // click is a real mouse click on the first element sel matches.

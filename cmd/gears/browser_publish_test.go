@@ -101,6 +101,7 @@ func TestBrowserPublishing(t *testing.T) {
 	if n := utf8.RuneCountInString(long); n <= 500 {
 		t.Fatalf("the long text has only %d characters", n)
 	}
+	openedAt := e.value(`input[name="opened_at"]`)
 	e.do("write the long text", fill("#text", long))
 	if st := e.navigate("submit the long text", click(submit)); st != 400 {
 		t.Errorf("a text too long for Mastodon: status %d, want 400", st)
@@ -114,6 +115,11 @@ func TestBrowserPublishing(t *testing.T) {
 	}
 	if !eval[bool](e, fmt.Sprintf(`document.querySelector(%q).checked`, check)) {
 		t.Error("the account is unchecked after the error")
+	}
+	// The time spent writing counts from the first opening: an error on
+	// the way must not restart it.
+	if v := e.value(`input[name="opened_at"]`); v != openedAt {
+		t.Errorf("opened_at after the error = %s, want %s kept from the first opening", v, openedAt)
 	}
 	if n, _ := posts.FindPosts(ownerCtx, ws.ID, gears.PostFilter{}); len(n) != 0 {
 		t.Errorf("a refused post was stored: %d posts", len(n))
@@ -172,6 +178,11 @@ func TestBrowserPublishing(t *testing.T) {
 	a.open(postPath)
 	if a.exists(`form[action$="/publish-now"]`) {
 		t.Error("an approver is offered Publish now")
+	}
+	// An approver may not edit: saving the post answers 403, so the
+	// composer must not offer it.
+	if eval[bool](a, `[...document.querySelectorAll('button[name="action"]')].some(b => !b.matches(":disabled"))`) {
+		t.Error("an approver is offered to save the post (Schedule, Save as draft), which answers 403")
 	}
 	if st := a.navigate("approve", click(`form[action$="/approve"] button[type="submit"]`)); st != 200 {
 		t.Fatalf("approving ended with status %d", st)
