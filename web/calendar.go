@@ -25,22 +25,23 @@ type calDay struct {
 }
 
 type calendarPage struct {
-	View        string // month, week or list
-	Title       time.Time
-	Prev, Next  string // query strings
-	Today       string
-	Weeks       [][]calDay
-	Days        []calDay
-	List        []calPost
-	Drafts      []calPost
-	Filter      gears.PostFilter
-	Query       url.Values
-	Paused      bool
-	Approval    bool
-	Statuses    []gears.PostStatus
-	Networks    []gears.Network
-	ContentList []gears.ContentType
-	FeedURL     string
+	View         string // month, week or list
+	Title        time.Time
+	Prev, Next   string // query strings
+	Today        string
+	Weeks        [][]calDay
+	Days         []calDay
+	List         []calPost
+	Drafts       []calPost
+	Filter       gears.PostFilter
+	Query        url.Values
+	Paused       bool
+	Disconnected []*gears.Account // accounts that need reconnecting: their posts wait
+	Approval     bool
+	Statuses     []gears.PostStatus
+	Networks     []gears.Network
+	ContentList  []gears.ContentType
+	FeedURL      string
 }
 
 // FilterQuery returns the query of the current filters with view and date
@@ -114,6 +115,9 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request) error {
 	network := map[int64]gears.Network{}
 	for _, a := range accounts {
 		network[a.ID] = a.Network
+		if a.Status == gears.AccountNeedsReconnect {
+			p.Disconnected = append(p.Disconnected, a)
+		}
 	}
 	wrap := func(post *gears.Post) calPost {
 		cp := calPost{Post: post}

@@ -80,8 +80,9 @@ func (s *Server) switchWorkspace(w http.ResponseWriter, r *http.Request) error {
 }
 
 type overviewPage struct {
-	Members []*gears.Member
-	Now     time.Time
+	Members      []*gears.Member
+	Now          time.Time
+	Disconnected []*gears.Account // accounts that need reconnecting: their posts wait
 }
 
 func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
@@ -90,7 +91,17 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "overview", "overview", &overviewPage{Members: members, Now: time.Now().In(ws.Location())})
+	accounts, err := s.accounts.FindAccounts(r.Context(), ws.ID)
+	if err != nil {
+		return err
+	}
+	p := &overviewPage{Members: members, Now: time.Now().In(ws.Location())}
+	for _, a := range accounts {
+		if a.Status == gears.AccountNeedsReconnect {
+			p.Disconnected = append(p.Disconnected, a)
+		}
+	}
+	return s.render(w, r, "overview", "overview", p)
 }
 
 // gearPage is a section whose tools arrive with later work: it says what

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -28,11 +29,10 @@ func TestCrashDuringBurst(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the crash test takes about two minutes")
 	}
-	const (
-		posts    = 600
-		accounts = 30
-		window   = 15 * time.Second
-	)
+	// GEARS_CRASH_POSTS and GEARS_CRASH_ACCOUNTS scale it up to the
+	// publishing benchmark's burst (docs/benchmarks.md).
+	posts, accounts := envInt("GEARS_CRASH_POSTS", 600), envInt("GEARS_CRASH_ACCOUNTS", 30)
+	window := max(15*time.Second, time.Duration(posts)*6*time.Millisecond) // 10,000 posts: a minute
 	bin := filepath.Join(t.TempDir(), "gears")
 	build := exec.Command("go", "build", "-o", bin, ".")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
@@ -78,9 +78,9 @@ func TestCrashDuringBurst(t *testing.T) {
 		}
 		ids = append(ids, a.ID)
 	}
-	start := time.Now().Add(8 * time.Second)
+	start := time.Now().Add(8*time.Second + time.Duration(posts)*10*time.Millisecond)
 	for i := range posts {
-		at := start.Add(window * time.Duration(i) / posts)
+		at := start.Add(window * time.Duration(i) / time.Duration(posts))
 		if _, err := postsSvc.CreatePost(as, ws.ID, gears.PostInput{Text: fmt.Sprintf("Crash-proof post %d", i), AccountIDs: []int64{ids[i%accounts]}, ScheduledAt: &at}); err != nil {
 			t.Fatal(err)
 		}
@@ -123,12 +123,20 @@ func TestCrashDuringBurst(t *testing.T) {
 	}
 	defer db.Close()
 	postsSvc = store.NewPostService(db, conn)
-	deadline := time.Now().Add(3 * time.Minute)
+	deadline := time.Now().Add(3*time.Minute + window)
 	var list []*gears.Post
 	for {
-		list, err = postsSvc.FindPosts(as, ws.ID, gears.PostFilter{})
-		if err != nil {
-			t.Fatal(err)
+		list = nil
+		for from := (time.Time{}); ; {
+			page, err := postsSvc.FindPosts(as, ws.ID, gears.PostFilter{From: &from})
+			if err != nil {
+				t.Fatal(err)
+			}
+			list = append(list, page...)
+			if len(page) < 5000 {
+				break
+			}
+			from = page[len(page)-1].ScheduledAt.Add(time.Millisecond)
 		}
 		settled := 0
 		for _, p := range list {
@@ -171,6 +179,13 @@ func TestCrashDuringBurst(t *testing.T) {
 		}
 	}
 	t.Logf("after 5 kills: %d published once, %d failed with a reason, %d statuses on the server", published, failed, len(onServer))
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
 }
 
 func tail(b []byte, n int) string {
