@@ -14,6 +14,8 @@ import (
 	"unicode/utf8"
 
 	"gears"
+	"gears/jobs"
+	"gears/mastodon/mastodontest"
 	"gears/store"
 	"gears/workload"
 )
@@ -332,5 +334,48 @@ func TestCalendarImport(t *testing.T) {
 	}
 	if st, body, _ := b.post(path, url.Values{"csv": {"date,colour\n"}}); st != 400 || !strings.Contains(body, "colour") {
 		t.Errorf("unknown column = %d", st)
+	}
+}
+
+// TestReconnectBanner has the network refuse the account's token while a
+// post goes out: the workspace is told, on the overview and the calendar.
+func TestReconnectBanner(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, store.SQLite)
+	accounts := store.NewAccountService(f.db, f.net.vault, f.net.connectors)
+	c, err := jobs.New(jobs.Config{DB: f.db, NoPeriodic: true, PollInterval: 50 * time.Millisecond,
+		Publish: &jobs.PublishWorker{Publisher: store.NewPublisher(f.db, accounts), Connectors: f.net.connectors}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop(context.Background())
+	f.net.server.Inject("POST /api/v1/statuses", 1, mastodontest.Fault{Status: 401, Body: `{"error":"The access token was revoked"}`})
+	owner := gears.NewContextWithUser(context.Background(), f.actors["owner"].user)
+	if _, err := store.NewPostService(f.db, f.net.connectors).PublishNow(owner, f.ws.ID, f.planned.ID); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		a, err := accounts.FindAccount(owner, f.ws.ID, f.account.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Status == gears.AccountNeedsReconnect {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the account was not marked as needing reconnection")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b := signIn(t, f, "editor")
+	for _, p := range []string{"/", "/calendar"} {
+		_, body, _ := b.get(fmt.Sprintf("/w/%d%s", f.ws.ID, p))
+		if !strings.Contains(body, "data-disconnected") || !strings.Contains(body, f.account.Handle) {
+			t.Errorf("%s does not say the account needs reconnecting", p)
+		}
 	}
 }

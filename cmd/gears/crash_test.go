@@ -126,17 +126,15 @@ func TestCrashDuringBurst(t *testing.T) {
 	deadline := time.Now().Add(3*time.Minute + window)
 	var list []*gears.Post
 	for {
+		// In slices of ten seconds: a page holds at most 5,000 posts.
 		list = nil
-		for from := (time.Time{}); ; {
-			page, err := postsSvc.FindPosts(as, ws.ID, gears.PostFilter{From: &from})
+		for from := start.Add(-time.Second); from.Before(start.Add(window + time.Second)); from = from.Add(10 * time.Second) {
+			to := from.Add(10 * time.Second)
+			page, err := postsSvc.FindPosts(as, ws.ID, gears.PostFilter{From: &from, To: &to})
 			if err != nil {
 				t.Fatal(err)
 			}
 			list = append(list, page...)
-			if len(page) < 5000 {
-				break
-			}
-			from = page[len(page)-1].ScheduledAt.Add(time.Millisecond)
 		}
 		settled := 0
 		for _, p := range list {
