@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"gears"
+	"gears/outbound"
 )
 
 var _ gears.Connector = (*Connector)(nil)
@@ -54,26 +55,8 @@ type Connector struct {
 // followed: a PDS answers without them, and following one would turn a
 // POST into a GET.
 func New(client *http.Client) *Connector {
-	var hc http.Client
-	if client != nil {
-		hc = *client
-	} else {
-		hc = http.Client{
-			Timeout: 2 * time.Minute,
-			Transport: &http.Transport{
-				Proxy:                 http.ProxyFromEnvironment,
-				DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-				TLSHandshakeTimeout:   10 * time.Second,
-				ResponseHeaderTimeout: 60 * time.Second,
-				ExpectContinueTimeout: time.Second,
-				IdleConnTimeout:       90 * time.Second,
-				MaxIdleConnsPerHost:   4,
-				ForceAttemptHTTP2:     true,
-			},
-		}
-	}
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &Connector{client: &hc, Limits: DefaultLimits(), accounts: make(map[string]*account)}
+	hc := outbound.Client(client)
+	return &Connector{client: hc, Limits: DefaultLimits(), accounts: make(map[string]*account)}
 }
 
 // Network returns gears.Bluesky.
