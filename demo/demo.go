@@ -64,6 +64,9 @@ func Fill(ctx context.Context, db *store.DB, owner *gears.User) (*gears.Workspac
 	if err := fillPlanner(ctx, db, ws, time.Now()); err != nil {
 		return nil, fmt.Errorf("demo planner: %w", err)
 	}
+	if err := fillPosts(ctx, db, ws, time.Now()); err != nil {
+		return nil, fmt.Errorf("demo posts: %w", err)
+	}
 	return ws, nil
 }
 

@@ -73,6 +73,23 @@ func TestFillIsIdempotent(t *testing.T) {
 		if planned == 0 || tracked < planned*0.5 || tracked > planned*1.5 {
 			t.Errorf("six weeks: planned %.1f h, tracked %.1f h", planned, tracked)
 		}
+		// The calendar has posts in several states, on accounts that cannot
+		// publish: nothing leaves the demo.
+		posts, err := store.NewPostService(db, nil).FindPosts(as, ws.ID, gears.PostFilter{})
+		if err != nil || len(posts) != 6 {
+			t.Fatalf("demo posts = %d, %v", len(posts), err)
+		}
+		states := map[gears.PostStatus]int{}
+		for _, p := range posts {
+			states[p.Status]++
+		}
+		if states[gears.PostScheduled] == 0 || states[gears.PostInReview] == 0 || states[gears.PostDraft] == 0 {
+			t.Errorf("demo post states = %v", states)
+		}
+		accts, err := store.NewAccountService(db, nil, nil).FindAccounts(as, ws.ID)
+		if err != nil || len(accts) != 2 || accts[0].Status != gears.AccountNeedsReconnect || accts[1].Status != gears.AccountNeedsReconnect {
+			t.Fatalf("demo accounts = %+v, %v", accts, err)
+		}
 		if _, pw, err := demo.Owner(ctx, db); err != nil || pw != "" {
 			t.Errorf("second Owner made a new password: %q %v", pw, err)
 		}

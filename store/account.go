@@ -183,3 +183,25 @@ func (s *AccountService) DisconnectAccount(ctx context.Context, wsID, id int64) 
 		return nil
 	})
 }
+
+// AddExampleAccount adds an account that Gears cannot act as — for the
+// demo: it shows as needing reconnecting, so its posts are held and never
+// leave, until someone connects a real account in its place.
+func (s *AccountService) AddExampleAccount(ctx context.Context, wsID int64, network gears.Network, handle, displayName string) (*gears.Account, error) {
+	var a *gears.Account
+	err := s.db.InTx(ctx, func(tx *Tx) error {
+		if _, err := authorize(tx, wsID, gears.ActionManageSettings); err != nil {
+			return err
+		}
+		var id int64
+		err := tx.queryRow(`INSERT INTO accounts (workspace_id, network, server, handle, display_name, remote_id, credentials, status, status_reason, created_at)
+			VALUES (?, ?, '', ?, ?, ?, '', ?, ?, ?) RETURNING id`, wsID, network, handle, displayName, "example:"+handle,
+			gears.AccountNeedsReconnect, "example account: connect a real one to publish", millis(tx.now())).Scan(&id)
+		if err != nil {
+			return gears.Internal("example account: %w", err)
+		}
+		a, err = findAccount(tx, wsID, id)
+		return err
+	})
+	return a, err
+}
