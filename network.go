@@ -101,6 +101,13 @@ type Connector interface {
 	Check(text string, media []MediaInfo) []Problem
 }
 
+// QuotaReporter is a Connector that tells what is left of an account's
+// rate limit, as the network's last answer said, so that Gears slows down
+// before the network has to refuse it.
+type QuotaReporter interface {
+	Quota(c Credentials) (remaining int, reset time.Time, ok bool)
+}
+
 // RemoteErrorKind classifies a network's failure by what to do next.
 type RemoteErrorKind string
 

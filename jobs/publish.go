@@ -92,7 +92,29 @@ func (w *PublishWorker) Work(ctx context.Context, job *river.Job[queue.Publish])
 		}
 	}
 	log.Info("published", "remote_id", pub.RemoteID)
-	return w.Publisher.Succeed(ctx, att, pub)
+	if err := w.Publisher.Succeed(ctx, att, pub); err != nil {
+		return err
+	}
+	w.respectQuota(ctx, log, conn, att)
+	return nil
+}
+
+// respectQuota holds the account's other deliveries when the network says
+// its rate limit is spent, until the limit resets: better to wait than to
+// be refused.
+func (w *PublishWorker) respectQuota(ctx context.Context, log *slog.Logger, conn gears.Connector, att *store.Attempt) {
+	q, ok := conn.(gears.QuotaReporter)
+	if !ok {
+		return
+	}
+	remaining, reset, ok := q.Quota(att.Credentials)
+	if !ok || remaining > 0 || !reset.After(time.Now()) {
+		return
+	}
+	log.Info("rate limit spent: holding the account's deliveries", "until", reset)
+	if err := w.Publisher.HoldAccount(ctx, att.Account.ID, reset); err != nil {
+		log.Warn("could not hold the account", "err", err)
+	}
 }
 
 // failed records a failed attempt by the kind of failure and tells River

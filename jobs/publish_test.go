@@ -31,10 +31,10 @@ type engine struct {
 	account  *gears.Account
 }
 
-func newEngine(t *testing.T, db *store.DB) *engine {
+func newEngine(t *testing.T, db *store.DB, cfg ...mastodontest.Config) *engine {
 	t.Helper()
 	ctx := context.Background()
-	e := &engine{db: db, server: mastodontest.New(t, mastodontest.Config{})}
+	e := &engine{db: db, server: mastodontest.New(t, append(cfg, mastodontest.Config{})[0])}
 	e.remote = e.server.AddAccount("aurora")
 	// A short timeout, so that a request the server sits on ends soon.
 	conn := mastodon.New(&http.Client{Timeout: time.Second})
@@ -222,5 +222,32 @@ func TestConnectRefusesBadCredentials(t *testing.T) {
 	_, err := e.accounts.ConnectAccount(e.ctx, e.ws.ID, gears.AccountConnect{Network: gears.Mastodon, Server: e.server.URL, AccessToken: "wrong"})
 	if gears.ErrorCode(err) != gears.EUNPROCESSABLE {
 		t.Fatalf("bad token: %v", err)
+	}
+}
+
+// TestPublishRespectsRateLimit spends an account's rate limit: once the
+// network says nothing is left, the next post waits for the reset instead
+// of being refused with a 429.
+func TestPublishRespectsRateLimit(t *testing.T) {
+	t.Parallel()
+	// Four requests per window: verifying the account, then three posts.
+	e := newEngine(t, storetest.Open(t, store.SQLite), mastodontest.Config{RateLimit: 4})
+	first := e.publishNow(t, "One")
+	e.waitPost(t, first.ID, gears.PostPublished)
+	second := e.publishNow(t, "Two")
+	e.waitPost(t, second.ID, gears.PostPublished)
+	third := e.publishNow(t, "Three")
+	e.waitPost(t, third.ID, gears.PostPublished)
+	held := e.publishNow(t, "Four, after the reset")
+	time.Sleep(1500 * time.Millisecond)
+	p, err := e.posts.FindPost(e.ctx, e.ws.ID, held.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Status != gears.PostScheduled || p.Deliveries[0].Attempts != 0 {
+		t.Errorf("with the limit spent, the fourth post is %s after %d attempts; want it held", p.Status, p.Deliveries[0].Attempts)
+	}
+	if n := e.server.Requests("POST /api/v1/statuses"); n != 3 {
+		t.Errorf("%d status requests: the spent limit was not respected", n)
 	}
 }

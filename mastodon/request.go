@@ -77,6 +77,15 @@ func (c *Connector) RateLimit(cr gears.Credentials) (RateLimit, bool) {
 	return rl, ok
 }
 
+// Quota implements gears.QuotaReporter from the last X-RateLimit headers
+// seen for the account.
+func (c *Connector) Quota(cr gears.Credentials) (int, time.Time, bool) {
+	rl, ok := c.RateLimit(cr)
+	return rl.Remaining, rl.Reset, ok
+}
+
+var _ gears.QuotaReporter = (*Connector)(nil)
+
 func rateKey(server, token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return server + " " + hex.EncodeToString(sum[:8])

@@ -343,11 +343,14 @@ func reschedulePending(tx *Tx, where string, arg any, urgent ...bool) error {
 		if err != nil {
 			return gears.Internal("reschedule delivery: %w", err)
 		}
-		at := fromMillis(d.at)
-		if at.Before(now) {
-			at = now
+		// A job given a time is "scheduled" in River, and River makes such
+		// jobs available every few seconds; one due now must be available
+		// at once (publish now, resuming overdue posts).
+		var opts river.InsertOpts
+		if at := fromMillis(d.at); at.After(now) {
+			opts.ScheduledAt = at
 		}
-		if err := tx.Enqueue(queue.Publish{DeliveryID: d.id, Version: version, Urgent: len(urgent) > 0 && urgent[0]}, &river.InsertOpts{ScheduledAt: at}); err != nil {
+		if err := tx.Enqueue(queue.Publish{DeliveryID: d.id, Version: version, Urgent: len(urgent) > 0 && urgent[0]}, &opts); err != nil {
 			return err
 		}
 	}

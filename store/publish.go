@@ -210,6 +210,18 @@ func (p *Publisher) Fail(ctx context.Context, a *Attempt, outcome Outcome, reaso
 	})
 }
 
+// HoldAccount keeps every delivery of an account waiting until a time:
+// its rate limit is spent and resets then.
+func (p *Publisher) HoldAccount(ctx context.Context, accountID int64, until time.Time) error {
+	return p.db.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(`UPDATE accounts SET limited_until = ? WHERE id = ? AND limited_until < ?`,
+			millis(until), accountID, millis(until)); err != nil {
+			return gears.Internal("hold account: %w", err)
+		}
+		return nil
+	})
+}
+
 // SaveCredentials stores credentials a connector refreshed.
 func (p *Publisher) SaveCredentials(ctx context.Context, accountID int64, c gears.Credentials) error {
 	sealed, err := p.accounts.seal(accountID, c)
