@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -82,19 +81,11 @@ func NormalizeServer(server string) (string, error) {
 	scheme := strings.ToLower(u.Scheme)
 	switch {
 	case scheme == "https":
-	case scheme == "http" && loopback(u.Hostname()):
+	case scheme == "http" && outbound.Loopback(u.Hostname()):
 	default:
 		return "", invalidServer(server, fmt.Errorf("scheme %q", u.Scheme))
 	}
 	return scheme + "://" + strings.ToLower(u.Host) + strings.TrimRight(u.EscapedPath(), "/"), nil
-}
-
-func loopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func invalidServer(server string, err error) error {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"mime"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/textproto"
 	"net/url"
@@ -82,7 +81,7 @@ func NormalizeServer(server string) (string, error) {
 	switch scheme {
 	case "https":
 	case "http":
-		if !isLoopback(u.Hostname()) {
+		if !outbound.Loopback(u.Hostname()) {
 			return "", invalidServer(server, nil)
 		}
 	default:
@@ -95,14 +94,6 @@ func NormalizeServer(server string) (string, error) {
 		}
 	}
 	return scheme + "://" + host, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func invalidServer(server string, err error) error {

@@ -7,6 +7,7 @@ package outbound
 import (
 	"net"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -34,4 +35,14 @@ func Client(c *http.Client) *http.Client {
 	}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &hc
+}
+
+// Loopback reports whether host is this machine (localhost or a loopback
+// address): the only place plain http:// is accepted for a network's server.
+func Loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
