@@ -52,6 +52,8 @@ type OutgoingPost struct {
 	// uses it as the record key (a TID). A retry therefore cannot publish
 	// twice.
 	Key string
+	// Reply, when set, makes the post an answer in an existing thread.
+	Reply *ReplyTo
 }
 
 // Published is where a post ended up.

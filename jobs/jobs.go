@@ -42,6 +42,12 @@ type Config struct {
 	// as lost with its process and run again (default 4 minutes). Attempts
 	// are bounded below it.
 	RescueAfter time.Duration
+	// Inbox works the listening jobs when set: polls of accounts and saved
+	// searches.
+	Inbox *Inbox
+	// Crisis works crisis mode's jobs when set: the spike detector and
+	// the alerts.
+	Crisis *Crisis
 }
 
 // New returns a job client; Start it to work jobs. It also becomes the
@@ -62,6 +68,18 @@ func New(cfg Config) (*Client, error) {
 		cfg.Register(workers)
 	}
 	queues := map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}}
+	if cfg.Inbox != nil {
+		cfg.Inbox.register(workers)
+		if cfg.Inbox.Every <= 0 {
+			cfg.Inbox.Every = time.Minute
+		}
+	}
+	if cfg.Crisis != nil {
+		cfg.Crisis.register(workers)
+	}
+	if cfg.Inbox != nil || cfg.Crisis != nil {
+		queues[queue.QueueInbox] = river.QueueConfig{MaxWorkers: 20}
+	}
 	if cfg.Publish != nil {
 		if cfg.Publish.Logger == nil {
 			cfg.Publish.Logger = slog.New(slog.DiscardHandler)
@@ -93,6 +111,14 @@ func New(cfg Config) (*Client, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
 				return CleanupArgs{}, nil
 			}, &river.PeriodicJobOpts{RunOnStart: true}),
+		}
+		if cfg.Inbox != nil {
+			rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(cfg.Inbox.Every),
+				func() (river.JobArgs, *river.InsertOpts) { return PollRoundArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
+		}
+		if cfg.Crisis != nil {
+			rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
+				func() (river.JobArgs, *river.InsertOpts) { return DetectArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 		}
 	}
 	c, err := river.NewClient(cfg.DB.RiverDriver(), rc)

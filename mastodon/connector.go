@@ -17,7 +17,10 @@ import (
 	"gears/outbound"
 )
 
-var _ gears.Connector = (*Connector)(nil)
+var (
+	_ gears.Connector = (*Connector)(nil)
+	_ gears.Listener  = (*Connector)(nil)
+)
 
 // Connector speaks the Mastodon client API for Gears. Set its exported
 // fields, if at all, before its first use; it is then safe for concurrent
@@ -36,8 +39,13 @@ type Connector struct {
 	MediaTimeout    time.Duration
 	// ScanLimit bounds how many of the account's statuses FindPost reads.
 	ScanLimit int
+	// ReadPages bounds how many pages (of 40) one call of Notifications
+	// or Search reads, so that a backlog is drained over several polls,
+	// each of bounded cost.
+	ReadPages int
 	mu        sync.Mutex
 	rates     map[string]RateLimit
+	ids       map[string]string // the account ID of each token, by rateKey
 }
 
 // New returns a connector that uses client, or, when client is nil, a
@@ -53,7 +61,9 @@ func New(client *http.Client) *Connector {
 		PollMaxInterval: 5 * time.Second,
 		MediaTimeout:    3 * time.Minute,
 		ScanLimit:       200,
+		ReadPages:       5,
 		rates:           make(map[string]RateLimit),
+		ids:             make(map[string]string),
 	}
 }
 
@@ -136,7 +146,40 @@ func (c *Connector) verify(ctx context.Context, server, token string) (account, 
 	if a.ID == "" || a.Acct == "" {
 		return a, resp.fail(gears.RemoteTemporary, "the account has no id", nil)
 	}
+	c.mu.Lock()
+	c.ids[rateKey(server, token)] = a.ID
+	c.mu.Unlock()
 	return a, nil
+}
+
+// accountID returns the ID of the account the token acts as, asking the
+// server only the first time.
+func (c *Connector) accountID(ctx context.Context, server, token string) (string, error) {
+	c.mu.Lock()
+	id, ok := c.ids[rateKey(server, token)]
+	c.mu.Unlock()
+	if ok {
+		return id, nil
+	}
+	a, err := c.verify(ctx, server, token)
+	return a.ID, err
+}
+
+// remoteAccount describes an account for Gears, its handle written
+// "@user@host" (the server's host for a local account). Its text is the
+// network's: cut, without control characters, and its URL only when it is
+// http or https.
+func remoteAccount(a account, server string) gears.RemoteAccount {
+	handle := "@" + clean(a.Acct, 200)
+	if !strings.Contains(a.Acct, "@") {
+		handle += "@" + strings.TrimPrefix(strings.TrimPrefix(server, "https://"), "http://")
+	}
+	return gears.RemoteAccount{
+		ID:          clean(a.ID, 64),
+		Handle:      handle,
+		DisplayName: oneLine(a.DisplayName, 200),
+		URL:         webURL(a.URL),
+	}
 }
 
 // Verify checks the access token with GET
@@ -152,28 +195,33 @@ func (c *Connector) Verify(ctx context.Context, cr gears.Credentials) (gears.Rem
 	if err != nil {
 		return gears.RemoteAccount{}, cr, fmt.Errorf("verify mastodon credentials: %w", err)
 	}
-	handle := "@" + clean(a.Acct, 200)
-	if !strings.Contains(a.Acct, "@") {
-		handle += "@" + strings.TrimPrefix(strings.TrimPrefix(server, "https://"), "http://")
-	}
 	cr.Server = server
-	return gears.RemoteAccount{
-		ID:          clean(a.ID, 64),
-		Handle:      handle,
-		DisplayName: clean(a.DisplayName, 200),
-		URL:         clean(a.URL, 500),
-	}, cr, nil
+	return remoteAccount(a, server), cr, nil
 }
 
 // status is the part of the Status entity Gears reads.
 type status struct {
-	ID               string          `json:"id"`
-	CreatedAt        time.Time       `json:"created_at"`
-	URL              *string         `json:"url"`
-	URI              string          `json:"uri"`
-	Content          string          `json:"content"`
-	Reblog           *struct{}       `json:"reblog"`
-	MediaAttachments []mediaResponse `json:"media_attachments"`
+	ID                 string          `json:"id"`
+	CreatedAt          time.Time       `json:"created_at"`
+	URL                *string         `json:"url"`
+	URI                string          `json:"uri"`
+	Content            string          `json:"content"`
+	SpoilerText        string          `json:"spoiler_text"`
+	Visibility         string          `json:"visibility"`
+	Language           *string         `json:"language"`
+	InReplyToID        *string         `json:"in_reply_to_id"`
+	InReplyToAccountID *string         `json:"in_reply_to_account_id"`
+	Account            account         `json:"account"`
+	Reblog             *struct{}       `json:"reblog"`
+	Quote              *quote          `json:"quote"`
+	MediaAttachments   []mediaResponse `json:"media_attachments"`
+}
+
+// quote is the Quote entity (Mastodon 4.5): the status a status quotes.
+type quote struct {
+	QuotedStatus *struct {
+		ID string `json:"id"`
+	} `json:"quoted_status"`
 }
 
 func (s status) published() gears.Published {
@@ -196,6 +244,13 @@ type mediaResponse struct {
 // any number of calls with the same key make one status. After it, call
 // FindPost before publishing again.
 //
+// A reply (post.Reply) is sent with in_reply_to_id set to
+// Reply.Parent.ID and, when Reply.Visibility is set, that visibility
+// ("direct" keeps a private conversation private); an invalid one is
+// refused before anything is sent. Mastodon notifies, and for a direct
+// reply shows it to, only the accounts its text @mentions: the text must
+// name the person answered.
+//
 // A failure while sending the status, or a 5xx answer to it, is a
 // RemoteUnknown error: the status may exist.
 func (c *Connector) Publish(ctx context.Context, cr gears.Credentials, post gears.OutgoingPost) (gears.Published, error) {
@@ -206,6 +261,23 @@ func (c *Connector) Publish(ctx context.Context, cr gears.Credentials, post gear
 	if strings.TrimSpace(post.Key) == "" {
 		return gears.Published{}, &gears.RemoteError{Network: gears.Mastodon, Kind: gears.RemoteRejected, Message: "no idempotency key"}
 	}
+	form := url.Values{"status": {post.Text}, "visibility": {"public"}}
+	if r := post.Reply; r != nil {
+		parent := strings.TrimSpace(r.Parent.ID)
+		if !validID(parent) {
+			return gears.Published{}, &gears.RemoteError{Network: gears.Mastodon, Kind: gears.RemoteRejected,
+				Message: "the reply names no status to answer"}
+		}
+		form.Set("in_reply_to_id", parent)
+		switch r.Visibility {
+		case "":
+		case "public", "unlisted", "private", "direct":
+			form.Set("visibility", r.Visibility)
+		default:
+			return gears.Published{}, &gears.RemoteError{Network: gears.Mastodon, Kind: gears.RemoteRejected,
+				Message: "unknown visibility " + clean(r.Visibility, 20)}
+		}
+	}
 	ids := make([]string, 0, len(post.Media))
 	for i, m := range post.Media {
 		id, err := c.upload(ctx, server, cr.AccessToken, m)
@@ -214,7 +286,6 @@ func (c *Connector) Publish(ctx context.Context, cr gears.Credentials, post gear
 		}
 		ids = append(ids, id)
 	}
-	form := url.Values{"status": {post.Text}, "visibility": {"public"}}
 	if len(ids) > 0 {
 		form["media_ids[]"] = ids
 	}

@@ -13,8 +13,21 @@
 //     account's own statuses, GET /api/v1/accounts/:id/statuses.
 //   - Check counts a text as Mastodon's StatusLengthValidator does.
 //
+// It also implements gears.Listener:
+//
+//   - Notifications reads GET /api/v1/notifications (mentions, replies,
+//     quotes, boosts, favourites, follows, and direct messages, which
+//     arrive as mentions of direct visibility) forward from a cursor with
+//     min_id, a bounded number of pages per call.
+//   - Search reads GET /api/v1/timelines/tag/:hashtag for "#tag" and GET
+//     /api/v2/search for anything else.
+//
+// The text of a status is untrusted HTML; inbound messages carry it as
+// plain text (see MaxTextLength), with no markup left.
+//
 // Every failure is a *gears.RemoteError of network gears.Mastodon; those
-// from an HTTP answer wrap the *RateLimit the answer reported.
+// from an HTTP answer wrap the *RateLimit the answer reported, and every
+// answer, of any call, updates what Quota reports.
 //
 // # Exactly once
 //

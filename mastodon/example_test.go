@@ -20,5 +20,5 @@ func ExampleNormalizeServer() {
 func ExampleAuthorizeURL() {
 	u, _ := mastodon.AuthorizeURL("mastodon.social", "CLIENT", "https://gears.example/callback", mastodon.Scopes, "xyz")
 	fmt.Println(u)
-	// Output: https://mastodon.social/oauth/authorize?client_id=CLIENT&redirect_uri=https%3A%2F%2Fgears.example%2Fcallback&response_type=code&scope=read%3Aaccounts+read%3Astatuses+write%3Astatuses+write%3Amedia&state=xyz
+	// Output: https://mastodon.social/oauth/authorize?client_id=CLIENT&redirect_uri=https%3A%2F%2Fgears.example%2Fcallback&response_type=code&scope=read%3Aaccounts+read%3Astatuses+read%3Anotifications+read%3Asearch+write%3Astatuses+write%3Amedia&state=xyz
 }

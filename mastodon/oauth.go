@@ -12,8 +12,11 @@ import (
 )
 
 // Scopes are the OAuth scopes Gears asks for: reading the account and its
-// statuses (to verify and to reconcile), writing statuses and media.
-var Scopes = []string{"read:accounts", "read:statuses", "write:statuses", "write:media"}
+// statuses (to verify and to reconcile), its notifications and search (to
+// listen), writing statuses and media. A token granted before listening
+// existed lacks read:notifications and read:search: Mastodon answers 403,
+// a gears.RemoteAuth error, and the account needs reconnecting.
+var Scopes = []string{"read:accounts", "read:statuses", "read:notifications", "read:search", "write:statuses", "write:media"}
 
 // App is an application registered on a Mastodon server.
 type App struct {

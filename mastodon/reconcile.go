@@ -3,10 +3,8 @@ package mastodon
 import (
 	"context"
 	"fmt"
-	"html"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -32,9 +30,12 @@ func (c *Connector) FindPublished(ctx context.Context, cr gears.Credentials, pos
 
 // FindPost looks among the account's own statuses created since (less a
 // few minutes of clock skew) for the one that publishes post: same text,
-// once Mastodon's HTML is reduced to text, and the same number of
-// attachments. It reads GET /api/v1/accounts/:id/statuses newest first,
-// page by page with max_id, up to ScanLimit statuses. When several match,
+// once Mastodon's HTML is reduced to text, the same number of
+// attachments, and the same status answered (none for a post that is not
+// a reply), so that a short reply such as "Thanks!" is not mistaken for
+// the same words said to someone else. It reads GET
+// /api/v1/accounts/:id/statuses newest first, page by page with max_id,
+// up to ScanLimit statuses (direct ones included: the author sees them). When several match,
 // the oldest is returned (the first attempt's). It returns
 // gears.ErrNotFound when there is none.
 //
@@ -87,7 +88,7 @@ scan:
 			}
 			seen++
 			if s.Reblog == nil && s.ID != "" && len(s.MediaAttachments) == len(post.Media) &&
-				comparable(htmlToText(s.Content)) == want {
+				sameParent(s, post.Reply) && comparable(htmlText(s.Content)) == want {
 				found = s
 			}
 		}
@@ -103,21 +104,10 @@ scan:
 	return found.published(), nil
 }
 
-// olderID reports whether id comes before the previous cursor (Mastodon
-// IDs are numbers in strings; the first page has no cursor).
+// olderID reports whether id comes before the previous cursor (the first
+// page has no cursor).
 func olderID(id, prev string) bool {
-	if id == "" {
-		return false
-	}
-	if prev == "" {
-		return true
-	}
-	a, err1 := strconv.ParseUint(id, 10, 64)
-	b, err2 := strconv.ParseUint(prev, 10, 64)
-	if err1 != nil || err2 != nil {
-		return id != prev
-	}
-	return a < b
+	return id != "" && (prev == "" || compareID(id, prev) < 0)
 }
 
 // comparable reduces a text to what survives Mastodon's rendering.
@@ -129,60 +119,16 @@ func comparable(text string) string {
 	return strings.Join(strings.FieldsFunc(b.String(), unicode.IsSpace), " ")
 }
 
-// htmlToText reduces the HTML of Status.content to its text: tags go,
-// <br> and paragraph ends become line breaks, entities are decoded, and
-// the "invisible" parts of shortened links are kept, so a link reads as
-// the full URL again.
-func htmlToText(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		if s[i] != '<' {
-			j := strings.IndexByte(s[i:], '<')
-			if j < 0 {
-				j = len(s) - i
-			}
-			b.WriteString(html.UnescapeString(s[i : i+j]))
-			i += j
-			continue
-		}
-		end := tagEnd(s, i)
-		name := tagName(s[i+1 : end])
-		switch name {
-		case "br", "br/":
-			b.WriteString("\n")
-		case "/p", "p":
-			if b.Len() > 0 {
-				b.WriteString("\n\n")
-			}
-		}
-		i = end + 1
+// sameParent reports whether s answers the status reply names, or, for no
+// reply, answers none.
+func sameParent(s *status, reply *gears.ReplyTo) bool {
+	parent := ""
+	if reply != nil {
+		parent = strings.TrimSpace(reply.Parent.ID)
 	}
-	return b.String()
-}
-
-// tagEnd returns the index of the ">" closing the tag opened at i,
-// skipping quoted attribute values; len(s)-1 when it is not closed.
-func tagEnd(s string, i int) int {
-	var quote byte
-	for j := i + 1; j < len(s); j++ {
-		switch c := s[j]; {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '>':
-			return j
-		}
+	got := ""
+	if s.InReplyToID != nil {
+		got = *s.InReplyToID
 	}
-	return len(s) - 1
-}
-
-func tagName(tag string) string {
-	tag = strings.TrimSpace(tag)
-	if i := strings.IndexAny(tag, " \t\n\r"); i >= 0 {
-		tag = tag[:i]
-	}
-	return strings.ToLower(tag)
+	return got == parent
 }

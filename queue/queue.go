@@ -3,7 +3,12 @@
 // serve, and worked by package jobs. It holds data only.
 package queue
 
-import "github.com/riverqueue/river"
+import (
+	"encoding/json"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+)
 
 // Publish asks for one delivery of a post to be published. Version is the
 // delivery's version when the job was inserted: editing, rescheduling or
@@ -28,3 +33,56 @@ func (Publish) InsertOpts() river.InsertOpts {
 
 // QueuePublish is the queue of publishing jobs, apart from housekeeping.
 const QueuePublish = "publish"
+
+// Notify asks for one event to be sent to one alert channel of a
+// workspace (a signed webhook or an e-mail). Data is the event's subject
+// as JSON: the incident, or the crisis alert.
+type Notify struct {
+	ChannelID   int64           `json:"channel_id"`
+	WorkspaceID int64           `json:"workspace_id"`
+	EventID     string          `json:"event_id"`
+	Type        string          `json:"type"`
+	Data        json.RawMessage `json:"data"`
+	CreatedAt   int64           `json:"created_at"` // Unix ms
+}
+
+// Kind implements river.JobArgs.
+func (Notify) Kind() string { return "notify" }
+
+// InsertOpts: alerts are retried for about a day, then given up.
+func (Notify) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 12, Queue: QueueInbox}
+}
+
+// PollAccount asks for one account's notifications to be read.
+type PollAccount struct {
+	AccountID int64 `json:"account_id"`
+}
+
+// Kind implements river.JobArgs.
+func (PollAccount) Kind() string { return "poll_account" }
+
+// InsertOpts: one waiting poll per account; a failed poll waits for the
+// next round rather than retrying on River's backoff.
+func (PollAccount) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 1, Queue: QueueInbox,
+		UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStateScheduled, rivertype.JobStateRunning, rivertype.JobStatePending}}}
+}
+
+// PollSearch asks for one saved search to be read on every network.
+type PollSearch struct {
+	SearchID int64 `json:"search_id"`
+}
+
+// Kind implements river.JobArgs.
+func (PollSearch) Kind() string { return "poll_search" }
+
+// InsertOpts: like PollAccount.
+func (PollSearch) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 1, Queue: QueueInbox,
+		UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStateScheduled, rivertype.JobStateRunning, rivertype.JobStatePending}}}
+}
+
+// QueueInbox is the queue of listening and alerting jobs, so that a slow
+// network never holds publishing back.
+const QueueInbox = "inbox"

@@ -458,7 +458,8 @@ func (s *PostService) FindPosts(ctx context.Context, wsID int64, f gears.PostFil
 		if _, err := authorize(tx, wsID, gears.ActionView); err != nil {
 			return err
 		}
-		q := `SELECT ` + postColumns + ` FROM posts p WHERE workspace_id = ? AND deleted = ?`
+		// Answers sent from the inbox are posts too, but not the calendar's.
+		q := `SELECT ` + postColumns + ` FROM posts p WHERE workspace_id = ? AND deleted = ? AND reply_to = ''`
 		args := []any{wsID, false}
 		if f.From != nil {
 			q += ` AND scheduled_at >= ?`
@@ -700,7 +701,12 @@ func (s *PostService) PublishNow(ctx context.Context, wsID, id int64) (*gears.Po
 			if err := stopDeliveries(tx, p.ID, gears.DeliveryPending); err != nil {
 				return err
 			}
-			return schedule(tx, p.ID, true)
+			if err := schedule(tx, p.ID, true); err != nil {
+				return err
+			}
+			// A holding statement during a crisis goes to the timeline of
+			// the open incidents.
+			return recordPublished(tx, wsID, p.Text)
 		})
 }
 

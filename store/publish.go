@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -64,6 +65,7 @@ func (p *Publisher) Begin(ctx context.Context, deliveryID, version int64, urgent
 			status                  gears.DeliveryStatus
 			variant                 sql.NullString
 			text, media, sealed     string
+			replyTo                 string
 			scheduled, attempted    sql.NullInt64
 			deleted, paused         bool
 			accountID, limitedUntil int64
@@ -71,12 +73,12 @@ func (p *Publisher) Begin(ctx context.Context, deliveryID, version int64, urgent
 			key                     string
 		)
 		err := tx.queryRow(`SELECT d.version, d.status, d.variant, d.idem_key, d.attempts, d.attempted_at, d.account_id,
-				p.id, p.workspace_id, p.text, p.media_ids, p.scheduled_at, p.deleted, w.publishing_paused,
+				p.id, p.workspace_id, p.text, p.media_ids, p.scheduled_at, p.deleted, w.publishing_paused, p.reply_to,
 				a.status, a.limited_until, a.credentials
 			FROM deliveries d JOIN posts p ON p.id = d.post_id JOIN workspaces w ON w.id = p.workspace_id
 			JOIN accounts a ON a.id = d.account_id WHERE d.id = ?`, deliveryID).Scan(
 			&curVersion, &status, &variant, &key, &a.Attempt, &attempted, &accountID,
-			&a.PostID, &a.WorkspaceID, &text, &media, &scheduled, &deleted, &paused,
+			&a.PostID, &a.WorkspaceID, &text, &media, &scheduled, &deleted, &paused, &replyTo,
 			&accStatus, &limitedUntil, &sealed)
 		if errors.Is(err, sql.ErrNoRows) {
 			return &Skip{Reason: "gone"}
@@ -124,6 +126,12 @@ func (p *Publisher) Begin(ctx context.Context, deliveryID, version int64, urgent
 		}
 		a.DeliveryID = deliveryID
 		a.Post = gears.OutgoingPost{Text: text, Key: key}
+		if replyTo != "" {
+			a.Post.Reply = new(gears.ReplyTo)
+			if err := json.Unmarshal([]byte(replyTo), a.Post.Reply); err != nil {
+				return gears.Internal("delivery %d: reply_to: %w", deliveryID, err)
+			}
+		}
 		if variant.Valid && strings.TrimSpace(variant.String) != "" {
 			a.Post.Text = variant.String
 		}
@@ -163,6 +171,11 @@ func (p *Publisher) Succeed(ctx context.Context, a *Attempt, pub gears.Published
 		if _, err := tx.exec(`UPDATE deliveries SET status = ?, remote_id = ?, remote_url = ?, error = '', published_at = ? WHERE id = ?`,
 			gears.DeliveryPublished, pub.RemoteID, pub.URL, millis(at), a.DeliveryID); err != nil {
 			return gears.Internal("delivery published: %w", err)
+		}
+		// An answer sent from the inbox takes its remote ID, so that
+		// replies to it join its conversation.
+		if _, err := tx.exec(`UPDATE messages SET remote_id = ?, url = ? WHERE delivery_id = ?`, pub.RemoteID, pub.URL, a.DeliveryID); err != nil {
+			return gears.Internal("answer published: %w", err)
 		}
 		return settlePost(tx, a.PostID)
 	})

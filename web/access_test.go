@@ -159,7 +159,6 @@ var accessCases = map[string]accessCase{
 	"GET /w/{ws}/{$}":       inWS("/", ""),
 	"GET /w/{ws}/planner":   inWS("/planner?networks=3&posts_per_week=5", ""),
 	"GET /w/{ws}/strategy":  inWS("/strategy", ""),
-	"GET /w/{ws}/inbox":     inWS("/inbox", ""),
 	"GET /w/{ws}/metrics":   inWS("/metrics", ""),
 	"GET /w/{ws}/settings":  inWS("/settings", ""),
 	"POST /w/{ws}/settings": inWS("/settings", form("name", "Aurora Roasters", "timezone", "America/Bogota")),

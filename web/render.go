@@ -46,9 +46,14 @@ var funcs = template.FuncMap{
 	"workSelect": func(v *view, id, selected string) map[string]any {
 		return map[string]any{"V": v, "ID": id, "Selected": selected}
 	},
-	"hm":     fmtMinutes,
-	"signed": signed,
-	"date":   func(t time.Time) string { return t.Format(dateLayout) },
+	"hm":                 fmtMinutes,
+	"duration":           duration,
+	"firstResponseClass": firstResponseClass,
+	"expandReply":        expandReply,
+	"lines":              lines,
+	"trimDash":           func(s string) string { return strings.TrimPrefix(s, "-") },
+	"signed":             signed,
+	"date":               func(t time.Time) string { return t.Format(dateLayout) },
 	"initial": func(s string) string {
 		for _, r := range s {
 			return string(unicode.ToUpper(r))

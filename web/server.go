@@ -32,6 +32,8 @@ type Config struct {
 	Vault *vault.Vault
 	// Connectors are the networks accounts connect to and posts go to.
 	Connectors store.Connectors
+	// Mail says an SMTP server is configured, so alerts can go by e-mail.
+	Mail bool
 }
 
 // Server is the HTTP side of Gears.
@@ -47,6 +49,10 @@ type Server struct {
 	accounts   *store.AccountService
 	posts      *store.PostService
 	media      *store.MediaService
+	inbox      *store.InboxService
+	listening  *store.ListeningService
+	incidents  *store.IncidentService
+	crisis     *store.CrisisService
 	logger     *slog.Logger
 	limiter    *loginLimiter
 	metrics    *metrics
@@ -80,11 +86,15 @@ func New(cfg Config, db *store.DB, logger *slog.Logger) *Server {
 		accounts:   store.NewAccountService(db, cfg.Vault, cfg.Connectors),
 		posts:      store.NewPostService(db, cfg.Connectors),
 		media:      store.NewMediaService(db),
+		incidents:  store.NewIncidentService(db),
 		logger:     logger,
 		limiter:    newLoginLimiter(),
 		metrics:    newMetrics(),
 		pages:      mustParsePages(),
 	}
+	s.inbox = store.NewInboxService(db, s.posts)
+	s.listening = store.NewListeningService(db, s.accounts)
+	s.crisis = store.NewCrisisService(db, cfg.Vault)
 	s.mux = http.NewServeMux()
 	s.routes = s.routeTable()
 	for _, r := range s.routes {

@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"image"
 	"image/png"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
@@ -55,6 +54,12 @@ type fixture struct {
 	planned  *gears.Post    // the owner's post for tomorrow, scheduled
 	picture  *gears.Media   // an image of the media library
 	pngBytes []byte
+
+	conversation *gears.Conversation // a mention of account, open
+	incident     *gears.Incident     // an open incident
+	search       *gears.SavedSearch  // a hashtag search
+	savedReply   *gears.SavedReply
+	channel      *gears.AlertChannel // a webhook to the discard port
 }
 
 // testNet is a Mastodon test server with one account, and the vault that
@@ -86,7 +91,7 @@ func tinyPNG() []byte {
 
 var actorNames = []string{"owner", "manager", "editor", "analyst", "approver", "outsider"}
 
-func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})) }
 
 // newFixture builds the fixture in a fresh database of dialect d.
 func newFixture(t testing.TB, d store.Dialect) *fixture {
@@ -172,6 +177,39 @@ func (f *fixture) populatePublishing(t testing.TB, owner context.Context) {
 	}
 	if f.planned, err = posts.CreatePost(owner, f.ws.ID, gears.PostInput{Text: "New bags are in", AccountIDs: []int64{f.account.ID}, ScheduledAt: &tomorrow}); err != nil || f.planned.Status != gears.PostScheduled {
 		t.Fatalf("planned post: %+v %v", f.planned, err)
+	}
+	f.populateInbox(t, owner, posts)
+}
+
+// populateInbox stores a mention of the account, a saved search and
+// reply, an incident and an alert channel.
+func (f *fixture) populateInbox(t testing.TB, owner context.Context, posts *store.PostService) {
+	t.Helper()
+	inbox := store.NewInboxService(f.db, posts)
+	src := store.Source{WorkspaceID: f.ws.ID, Network: gears.Mastodon, AccountID: &f.account.ID}
+	msg := gears.InboundMessage{RemoteID: "1001", Kind: gears.KindMention, Thread: "1001", Post: gears.PostRef{ID: "1001"},
+		Reply:  gears.ReplyTo{Parent: gears.PostRef{ID: "1001"}, Root: gears.PostRef{ID: "1001"}},
+		Author: gears.RemoteAccount{ID: "77", Handle: "reader@example.social", DisplayName: "A reader"},
+		Text:   "@aurora is the shop open on Sunday?", CreatedAt: time.Now().Add(-10 * time.Minute)}
+	if _, err := inbox.Ingest(context.Background(), src, []gears.InboundMessage{msg}, nil); err != nil {
+		t.Fatal(err)
+	}
+	list, err := inbox.FindConversations(owner, f.ws.ID, gears.ConversationFilter{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("conversations: %v %v", list, err)
+	}
+	f.conversation = list[0]
+	if f.search, err = store.NewListeningService(f.db, nil).CreateSearch(owner, f.ws.ID, gears.SavedSearch{Kind: gears.SearchHashtag, Query: "aurora"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if f.savedReply, err = inbox.CreateSavedReply(owner, f.ws.ID, gears.SavedReply{Name: "Hours", Text: "Hi {name}, we open 10:00-14:00."}); err != nil {
+		t.Fatal(err)
+	}
+	if f.incident, err = store.NewIncidentService(f.db).CreateIncident(owner, f.ws.ID, gears.IncidentCreate{Title: "Delivery delays"}, []string{"crisis.step.acknowledge"}); err != nil {
+		t.Fatal(err)
+	}
+	if f.channel, _, err = store.NewCrisisService(f.db, f.net.vault).CreateChannel(owner, f.ws.ID, gears.AlertWebhook, "http://127.0.0.1:9/hook", nil); err != nil {
+		t.Fatal(err)
 	}
 }
 

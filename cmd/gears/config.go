@@ -1,6 +1,10 @@
 package main
 
 import (
+	"strconv"
+
+	"gears/notify"
+
 	"errors"
 	"flag"
 	"fmt"
@@ -26,6 +30,8 @@ type Config struct {
 	Workers     int           // background jobs run at once
 	SecretKey   string        // base64 key sealing account credentials; "" reads or makes DataDir/secret.key
 	RescueAfter time.Duration // a job running this long is taken as lost with its process (0: 4 min)
+	PollEvery   time.Duration // how often accounts and saved searches are read (0: 1 min)
+	SMTP        notify.SMTPConfig
 }
 
 // DefaultConfig returns the configuration of a plain `gears serve`.
@@ -54,6 +60,32 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 			return fmt.Errorf("GEARS_JOB_RESCUE_AFTER %q: want a duration such as 4m", v)
 		}
 		c.RescueAfter = d
+	}
+	if v := getenv("GEARS_POLL_EVERY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return fmt.Errorf("GEARS_POLL_EVERY %q: want a duration such as 1m", v)
+		}
+		c.PollEvery = d
+	}
+	set(&c.SMTP.Host, "GEARS_SMTP_HOST")
+	set(&c.SMTP.Username, "GEARS_SMTP_USERNAME")
+	set(&c.SMTP.Password, "GEARS_SMTP_PASSWORD")
+	set(&c.SMTP.From, "GEARS_SMTP_FROM")
+	set(&c.SMTP.TLS, "GEARS_SMTP_TLS")
+	if v := getenv("GEARS_SMTP_PORT"); v != "" {
+		p, err := strconv.Atoi(v)
+		if err != nil || p <= 0 || p > 65535 {
+			return fmt.Errorf("GEARS_SMTP_PORT %q: want a port number", v)
+		}
+		c.SMTP.Port = p
+	}
+	if f := getenv("GEARS_SMTP_PASSWORD_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("GEARS_SMTP_PASSWORD_FILE: %w", err)
+		}
+		c.SMTP.Password = strings.TrimSpace(string(b))
 	}
 	if f := getenv("GEARS_SECRET_KEY_FILE"); f != "" {
 		b, err := os.ReadFile(f)
@@ -102,6 +134,11 @@ func (c *Config) Validate() error {
 	if c.SecretKey != "" {
 		if _, err := vault.ParseKey(c.SecretKey); err != nil {
 			errs = append(errs, fmt.Errorf("GEARS_SECRET_KEY: %w", err))
+		}
+	}
+	if c.SMTP.Host != "" {
+		if err := c.SMTP.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("GEARS_SMTP_*: %w", err))
 		}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"gears/feeds"
+	"gears/notify"
+
 	"context"
 	"errors"
 	"flag"
@@ -85,18 +88,40 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Accounts = store.NewAccountService(db, m.Vault, m.Connectors)
+	publisher := store.NewPublisher(db, m.Accounts)
+	var mailer *notify.Mailer
+	if m.Config.SMTP.Host != "" {
+		mailer = &notify.Mailer{Config: m.Config.SMTP}
+	}
 	m.Jobs, err = jobs.New(jobs.Config{
 		DB: db, Logger: m.Logger.With("component", "jobs"), MaxWorkers: m.Config.Workers, RescueAfter: m.Config.RescueAfter,
 		Publish: &jobs.PublishWorker{
-			Publisher:  store.NewPublisher(db, m.Accounts),
+			Publisher:  publisher,
 			Connectors: m.Connectors,
 			Logger:     m.Logger.With("component", "publish"),
+		},
+		Inbox: &jobs.Inbox{
+			Listening:  store.NewListeningService(db, m.Accounts),
+			Inbox:      store.NewInboxService(db, store.NewPostService(db, m.Connectors)),
+			Publisher:  publisher,
+			Connectors: m.Connectors,
+			Feeds:      &feeds.Reader{},
+			Logger:     m.Logger.With("component", "inbox"),
+			Every:      m.Config.PollEvery,
+		},
+		Crisis: &jobs.Crisis{
+			Store:   store.NewCrisisService(db, m.Vault),
+			Webhook: &notify.WebhookSender{},
+			Mailer:  mailer,
+			BaseURL: m.Config.BaseURL,
+			Logger:  m.Logger.With("component", "crisis"),
 		},
 	})
 	if err != nil {
 		return err
 	}
-	m.Server = web.New(web.Config{BaseURL: m.Config.BaseURL, Version: buildVersion(), Vault: m.Vault, Connectors: m.Connectors}, db, m.Logger)
+	m.Server = web.New(web.Config{BaseURL: m.Config.BaseURL, Version: buildVersion(), Vault: m.Vault, Connectors: m.Connectors,
+		Mail: mailer != nil}, db, m.Logger)
 	m.Server.Demo = func(ctx context.Context, owner *gears.User) (*gears.Workspace, error) {
 		return demo.Fill(ctx, db, owner)
 	}

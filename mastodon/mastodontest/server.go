@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -88,19 +87,50 @@ type fault struct {
 type Account struct {
 	ID       string
 	Username string
-	Token    string
+	// Domain is "" for a local account. A remote account (AddRemoteAccount)
+	// has no token: it acts only through the helpers.
+	Domain string
+	// DisplayName is sent as is; empty means the username capitalised.
+	DisplayName string
+	Token       string
+}
+
+// Acct is the account's acct: "user" for a local account, "user@domain"
+// for a remote one.
+func (a Account) Acct() string {
+	if a.Domain == "" {
+		return a.Username
+	}
+	return a.Username + "@" + a.Domain
 }
 
 // Status is a status as the server recorded it.
 type Status struct {
-	ID             string
-	AccountID      string
-	Text           string // as posted
-	Content        string // as rendered
-	MediaIDs       []string
-	Visibility     string
-	IdempotencyKey string
-	CreatedAt      time.Time
+	ID                 string
+	AccountID          string
+	Text               string // as posted (for a raw status, its HTML without tags)
+	Content            string // as rendered, or as given to AddRawStatus
+	SpoilerText        string
+	MediaIDs           []string
+	Visibility         string // public, unlisted, private or direct
+	Language           string
+	InReplyToID        string
+	InReplyToAccountID string
+	Mentions           []string // IDs of the accounts mentioned
+	Tags               []string // hashtags, lower case, without "#"
+	ReblogOfID         string   // set on the status a boost makes
+	QuoteOfID          string   // the status quoted
+	ConversationID     string
+	IdempotencyKey     string
+	CreatedAt          time.Time
+}
+
+func (st *Status) clone() Status {
+	c := *st
+	c.MediaIDs = append([]string(nil), st.MediaIDs...)
+	c.Mentions = append([]string(nil), st.Mentions...)
+	c.Tags = append([]string(nil), st.Tags...)
+	return c
 }
 
 type media struct {
@@ -134,21 +164,28 @@ type Server struct {
 	hs      *httptest.Server
 	closing chan struct{}
 
-	mu         sync.Mutex
-	offset     time.Duration
-	seq        int64
-	accounts   map[string]*Account // by ID
-	byToken    map[string]*Account
-	byName     map[string]*Account
-	statuses   []*Status
-	media      map[string]*media
-	idem       map[string]idemEntry
-	apps       map[string]*app // by client ID
-	codes      map[string]grant
-	buckets    map[string]*bucket
-	faults     []*fault
-	requests   []string // "METHOD /path"
-	authorizer string   // account ID that approves /oauth/authorize
+	mu            sync.Mutex
+	offset        time.Duration
+	seq           int64
+	accounts      map[string]*Account // by ID
+	byToken       map[string]*Account
+	scopes        map[string]string   // token → granted scopes
+	byName        map[string]*Account // by lower-case acct
+	statuses      []*Status           // by ID
+	notifications []*Notification     // by ID
+	nseq          int64
+	favourites    map[string]map[string]bool // status ID → account IDs
+	follows       map[string]map[string]bool // follower ID → followed IDs
+	convs         []*accountConversation
+	convSeq       int64
+	media         map[string]*media
+	idem          map[string]idemEntry
+	apps          map[string]*app // by client ID
+	codes         map[string]grant
+	buckets       map[string]*bucket
+	faults        []*fault
+	requests      []string // "METHOD /path"
+	authorizer    string   // account ID that approves /oauth/authorize
 }
 
 type idemEntry struct {
@@ -160,16 +197,19 @@ type idemEntry struct {
 func New(tb testing.TB, cfg Config) *Server {
 	tb.Helper()
 	s := &Server{
-		cfg:      cfg.withDefaults(),
-		closing:  make(chan struct{}),
-		accounts: make(map[string]*Account),
-		byToken:  make(map[string]*Account),
-		byName:   make(map[string]*Account),
-		media:    make(map[string]*media),
-		idem:     make(map[string]idemEntry),
-		apps:     make(map[string]*app),
-		codes:    make(map[string]grant),
-		buckets:  make(map[string]*bucket),
+		cfg:        cfg.withDefaults(),
+		closing:    make(chan struct{}),
+		accounts:   make(map[string]*Account),
+		byToken:    make(map[string]*Account),
+		scopes:     make(map[string]string),
+		byName:     make(map[string]*Account),
+		favourites: make(map[string]map[string]bool),
+		follows:    make(map[string]map[string]bool),
+		media:      make(map[string]*media),
+		idem:       make(map[string]idemEntry),
+		apps:       make(map[string]*app),
+		codes:      make(map[string]grant),
+		buckets:    make(map[string]*bucket),
 	}
 	s.hs = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.hs.URL
@@ -218,6 +258,7 @@ func (s *Server) AddAccount(username string) Account {
 	a := &Account{ID: strconv.Itoa(len(s.accounts) + 1), Username: username, Token: token()}
 	s.accounts[a.ID] = a
 	s.byToken[a.Token] = a
+	s.scopes[a.Token] = "read write follow push"
 	s.byName[strings.ToLower(username)] = a
 	if s.authorizer == "" {
 		s.authorizer = a.ID
@@ -225,28 +266,22 @@ func (s *Server) AddAccount(username string) Account {
 	return *a
 }
 
-// AddStatus records a status as if the account had posted it elsewhere
-// (another app, the web) at the given time.
+// AddStatus records a public status as if the account had posted it
+// elsewhere (another app, the web) at the given time. It is Mention with
+// only StatusOptions.At set.
 func (s *Server) AddStatus(accountID, text string, at time.Time) Status {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := &Status{ID: s.nextID(at), AccountID: accountID, Text: text, Visibility: "public", CreatedAt: at.UTC()}
-	st.Content = s.render(text)
-	s.statuses = append(s.statuses, st)
-	sort.Slice(s.statuses, func(i, j int) bool { return idLess(s.statuses[i].ID, s.statuses[j].ID) })
-	return *st
+	return s.Mention(accountID, text, StatusOptions{At: at})
 }
 
-// Statuses returns the statuses of an account, oldest first.
+// Statuses returns the statuses of an account, oldest first, boosts
+// included.
 func (s *Server) Statuses(accountID string) []Status {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []Status
 	for _, st := range s.statuses {
 		if st.AccountID == accountID {
-			c := *st
-			c.MediaIDs = append([]string(nil), st.MediaIDs...)
-			out = append(out, c)
+			out = append(out, st.clone())
 		}
 	}
 	return out
@@ -433,6 +468,16 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.getMedia(w, r, strings.TrimPrefix(p, "/api/v1/media/"))
 	case r.Method == http.MethodGet && strings.HasPrefix(p, "/api/v1/accounts/") && strings.HasSuffix(p, "/statuses"):
 		s.accountStatuses(w, r, strings.TrimSuffix(strings.TrimPrefix(p, "/api/v1/accounts/"), "/statuses"))
+	case r.Method == http.MethodGet && p == "/api/v1/notifications":
+		s.getNotifications(w, r)
+	case r.Method == http.MethodGet && p == "/api/v1/conversations":
+		s.getConversations(w, r)
+	case r.Method == http.MethodPost && strings.HasPrefix(p, "/api/v1/conversations/") && strings.HasSuffix(p, "/read"):
+		s.readConversation(w, r, strings.TrimSuffix(strings.TrimPrefix(p, "/api/v1/conversations/"), "/read"))
+	case r.Method == http.MethodGet && strings.HasPrefix(p, "/api/v1/timelines/tag/"):
+		s.tagTimeline(w, r, strings.TrimPrefix(p, "/api/v1/timelines/tag/"))
+	case r.Method == http.MethodGet && p == "/api/v2/search":
+		s.search(w, r)
 	case r.Method == http.MethodGet && (p == "/api/v2/instance" || p == "/api/v1/instance"):
 		s.instance(w, r)
 	case r.Method == http.MethodPost && p == "/api/v1/apps":
@@ -469,12 +514,23 @@ func (s *Server) auth(w http.ResponseWriter, r *http.Request) *Account {
 }
 
 func (s *Server) accountJSON(a *Account) map[string]any {
+	name := a.DisplayName
+	if name == "" {
+		name = strings.ToUpper(a.Username[:1]) + a.Username[1:]
+	}
 	return map[string]any{
-		"id": a.ID, "username": a.Username, "acct": a.Username, "display_name": strings.ToUpper(a.Username[:1]) + a.Username[1:],
+		"id": a.ID, "username": a.Username, "acct": a.Acct(), "display_name": name,
 		"locked": false, "bot": false, "created_at": "2024-01-01T00:00:00.000Z", "note": "",
-		"url": s.URL + "/@" + a.Username, "avatar": s.URL + "/avatars/original/missing.png",
+		"url": s.profileURL(a), "avatar": s.URL + "/avatars/original/missing.png",
 		"followers_count": 0, "following_count": 0, "statuses_count": 0, "emojis": []any{}, "fields": []any{},
 	}
+}
+
+func (s *Server) profileURL(a *Account) string {
+	if a.Domain != "" {
+		return "https://" + a.Domain + "/@" + a.Username
+	}
+	return s.URL + "/@" + a.Username
 }
 
 func (s *Server) verifyCredentials(w http.ResponseWriter, r *http.Request) {
@@ -526,6 +582,7 @@ func form(r *http.Request) (url.Values, error) {
 	}
 }
 
+// statusJSON renders the Status entity. Must be called with s.mu held.
 func (s *Server) statusJSON(st *Status) map[string]any {
 	a := s.accounts[st.AccountID]
 	atts := []any{}
@@ -534,16 +591,51 @@ func (s *Server) statusJSON(st *Status) map[string]any {
 			atts = append(atts, s.mediaJSON(m, true))
 		}
 	}
+	mentions := []any{}
+	for _, id := range st.Mentions {
+		if m := s.accounts[id]; m != nil {
+			mentions = append(mentions, map[string]any{"id": m.ID, "username": m.Username, "acct": m.Acct(), "url": s.profileURL(m)})
+		}
+	}
+	tags := []any{}
+	for _, t := range st.Tags {
+		tags = append(tags, map[string]any{"name": t, "url": s.URL + "/tags/" + t})
+	}
+	opt := func(v string) any {
+		if v == "" {
+			return nil
+		}
+		return v
+	}
+	var reblog, quote any
+	if o := s.status(st.ReblogOfID); o != nil {
+		reblog = s.statusJSON(o)
+	}
+	if q := s.status(st.QuoteOfID); q != nil {
+		quote = map[string]any{"state": "accepted", "quoted_status": s.statusJSON(q)}
+	}
+	replies, reblogs := 0, 0
+	for _, o := range s.statuses {
+		if o.InReplyToID == st.ID {
+			replies++
+		}
+		if o.ReblogOfID == st.ID {
+			reblogs++
+		}
+	}
+	base := s.profileURL(a)
 	return map[string]any{
 		"id": st.ID, "created_at": st.CreatedAt.Format("2006-01-02T15:04:05.000Z"),
-		"in_reply_to_id": nil, "in_reply_to_account_id": nil, "sensitive": false, "spoiler_text": "",
-		"visibility": st.Visibility, "language": "en",
-		"uri":     s.URL + "/users/" + a.Username + "/statuses/" + st.ID,
-		"url":     s.URL + "/@" + a.Username + "/" + st.ID,
-		"content": st.Content, "reblog": nil, "application": map[string]any{"name": "test", "website": nil},
+		"in_reply_to_id": opt(st.InReplyToID), "in_reply_to_account_id": opt(st.InReplyToAccountID),
+		"sensitive": st.SpoilerText != "", "spoiler_text": st.SpoilerText,
+		"visibility": st.Visibility, "language": opt(st.Language),
+		"uri":     strings.Replace(base, "/@", "/users/", 1) + "/statuses/" + st.ID,
+		"url":     base + "/" + st.ID,
+		"content": st.Content, "reblog": reblog, "quote": quote, "application": map[string]any{"name": "test", "website": nil},
 		"account": s.accountJSON(a), "media_attachments": atts,
-		"mentions": []any{}, "tags": []any{}, "emojis": []any{}, "card": nil, "poll": nil,
-		"replies_count": 0, "reblogs_count": 0, "favourites_count": 0,
+		"mentions": mentions, "tags": tags, "emojis": []any{}, "card": nil, "poll": nil,
+		"replies_count": replies, "reblogs_count": reblogs, "favourites_count": len(s.favourites[st.ID]),
+		"favourited": false, "reblogged": false, "muted": false, "bookmarked": false,
 	}
 }
 
@@ -570,6 +662,15 @@ func (s *Server) postStatus(w http.ResponseWriter, r *http.Request) {
 					return
 				}
 			}
+		}
+	}
+	var parent *Status
+	if id := v.Get("in_reply_to_id"); id != "" {
+		// Mastodon answers 404 for a status that does not exist or that
+		// the account may not see.
+		if parent = s.status(id); parent == nil || parent.ReblogOfID != "" || !s.canSee(a, parent) {
+			writeError(w, http.StatusNotFound, "The post you are trying to reply to does not appear to exist.")
+			return
 		}
 	}
 	text := v.Get("status")
@@ -620,13 +721,19 @@ func (s *Server) postStatus(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("Validation failed: Text character limit of %d exceeded", s.cfg.MaxCharacters))
 		return
 	}
-	st := &Status{ID: s.nextID(now), AccountID: a.ID, Text: text, Content: s.render(text), MediaIDs: ids,
-		Visibility: visibility, IdempotencyKey: key, CreatedAt: now.UTC()}
+	lang := v.Get("language")
+	if lang == "" {
+		lang = "en"
+	}
+	st := &Status{ID: s.nextID(now), AccountID: a.ID, Text: text, SpoilerText: v.Get("spoiler_text"), MediaIDs: ids,
+		Visibility: visibility, Language: lang, IdempotencyKey: key, CreatedAt: now.UTC()}
+	if parent != nil {
+		st.InReplyToID = parent.ID
+	}
 	for _, m := range atts {
 		m.attached = true
 	}
-	s.statuses = append(s.statuses, st)
-	sort.Slice(s.statuses, func(i, j int) bool { return idLess(s.statuses[i].ID, s.statuses[j].ID) })
+	s.insert(st, nil, false)
 	if key != "" {
 		s.idem[a.ID+"\x00"+key] = idemEntry{statusID: st.ID, expires: now.Add(time.Hour)}
 	}
@@ -755,21 +862,14 @@ func (s *Server) getMedia(w http.ResponseWriter, r *http.Request, id string) {
 }
 
 func (s *Server) accountStatuses(w http.ResponseWriter, r *http.Request, id string) {
-	if bearer(r) != "" && s.auth(w, r) == nil {
-		return
+	var viewer *Account
+	if bearer(r) != "" {
+		if viewer = s.auth(w, r); viewer == nil {
+			return
+		}
 	}
 	q := r.URL.Query()
-	limit := 20
-	if n, err := strconv.Atoi(q.Get("limit")); err == nil && n > 0 {
-		limit = min(n, 40)
-	}
-	parse := func(k string) (int64, bool) {
-		n, err := strconv.ParseInt(q.Get(k), 10, 64)
-		return n, err == nil
-	}
-	maxID, hasMax := parse("max_id")
-	sinceID, hasSince := parse("since_id")
-	minID, hasMin := parse("min_id")
+	limit := limitParam(q, 20, 40)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.accounts[id] == nil {
@@ -778,34 +878,18 @@ func (s *Server) accountStatuses(w http.ResponseWriter, r *http.Request, id stri
 	}
 	var all []*Status
 	for _, st := range s.statuses {
-		n, _ := strconv.ParseInt(st.ID, 10, 64)
-		if st.AccountID != id || hasMax && n >= maxID || hasSince && n <= sinceID || hasMin && n <= minID {
+		if st.AccountID != id || !s.canSee(viewer, st) || st.ReblogOfID != "" && truthy(q.Get("exclude_reblogs")) {
 			continue
 		}
 		all = append(all, st)
 	}
-	// Newest first; with min_id, the page right after min_id.
-	var page []*Status
-	if hasMin {
-		for i := 0; i < len(all) && len(page) < limit; i++ {
-			page = append(page, all[i])
-		}
-		for i, j := 0, len(page)-1; i < j; i, j = i+1, j-1 {
-			page[i], page[j] = page[j], page[i]
-		}
-	} else {
-		for i := len(all) - 1; i >= 0 && len(page) < limit; i-- {
-			page = append(page, all[i])
-		}
-	}
+	page := paginate(all, statusKey, q, limit)
 	out := make([]any, 0, len(page))
 	for _, st := range page {
 		out = append(out, s.statusJSON(st))
 	}
 	if len(page) > 0 {
-		base := s.URL + "/api/v1/accounts/" + id + "/statuses?limit=" + strconv.Itoa(limit)
-		w.Header().Set("Link", fmt.Sprintf(`<%s&max_id=%s>; rel="next", <%s&min_id=%s>; rel="prev"`,
-			base, page[len(page)-1].ID, base, page[0].ID))
+		s.setLink(w, "/api/v1/accounts/"+id+"/statuses", keep(q, "limit", "exclude_reblogs"), page[0].ID, page[len(page)-1].ID)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -935,6 +1019,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	a := s.accounts[g.accountID]
 	t := token()
 	s.byToken[t] = a
+	s.scopes[t] = g.scopes
 	writeJSON(w, http.StatusOK, map[string]any{"access_token": t, "token_type": "Bearer", "scope": g.scopes, "created_at": s.now().Unix()})
 }
 

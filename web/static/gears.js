@@ -12,6 +12,15 @@
     }
   });
 
+  // Selects marked data-fill="ID" put their value (a saved reply) into
+  // the text area ID. The value is set as text, never as markup.
+  document.addEventListener("change", function (e) {
+    var el = e.target;
+    if (!el.matches || !el.matches("select[data-fill]") || !el.value) return;
+    var target = document.getElementById(el.getAttribute("data-fill"));
+    if (target) { target.value = el.value; target.focus(); }
+  });
+
   // Read-only fields with data-select select their text on focus (links, tokens).
   document.addEventListener("focusin", function (e) {
     if (e.target.matches && e.target.matches("input[data-select]")) e.target.select();

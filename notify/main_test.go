@@ -1,0 +1,11 @@
+package notify_test
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+// TestMain fails the run if a test leaves a goroutine behind: test
+// servers, hung requests and SMTP sessions must all end.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
