@@ -34,8 +34,8 @@ type Conversation struct {
 	AssigneeID  *int64             `json:"assignee_id"`
 	Sentiment   Sentiment          `json:"sentiment"` // of the latest message from outside
 	Score       float64            `json:"score"`
-	Subject     string             `json:"subject"`        // the start of its first message: untrusted
-	Count       int                `json:"message_count"`  // messages in it
+	Subject     string             `json:"subject"`       // the start of its first message: untrusted
+	Count       int                `json:"message_count"` // messages in it
 	FirstAt     time.Time          `json:"first_message_at"`
 	LastAt      time.Time          `json:"last_message_at"`
 	RespondedAt *time.Time         `json:"first_response_at"` // first answer sent from Gears

@@ -28,6 +28,11 @@ const DefaultServer = "https://bsky.social"
 // DefaultAppURL is where people see profiles and posts.
 const DefaultAppURL = "https://bsky.app"
 
+// DefaultAppView is the service a PDS passes app.bsky.* reads
+// (notifications, search) to, as an atproto-proxy value: Bluesky's
+// AppView.
+const DefaultAppView = "did:web:api.bsky.app#bsky_appview"
+
 const postCollection = "app.bsky.feed.post"
 
 // Connector speaks the AT Protocol to a PDS for Gears. Set its exported
@@ -44,6 +49,10 @@ type Connector struct {
 	// Langs, when set, are the languages every post declares
 	// (BCP-47 tags, at most 3).
 	Langs []string
+	// AppView is the service the PDS passes app.bsky.* reads to
+	// (Notifications, Search), as an atproto-proxy value: a DID and the
+	// fragment of its service entry (DefaultAppView when empty).
+	AppView string
 
 	mu       sync.Mutex
 	accounts map[string]*account
@@ -151,17 +160,24 @@ func (cn *Connector) Verify(ctx context.Context, c gears.Credentials) (gears.Rem
 	a.s = s
 	a.mu.Unlock()
 	c = s.apply(c)
-	name := profileName(s.handle, s.did)
+	remote := cn.remoteAccount(s.did, s.handle, cn.displayName(ctx, server, s))
+	return remote, c, nil
+}
+
+// remoteAccount describes an account: its DID, "@handle" (the DID when
+// the handle is unknown or invalid), display name, and profile in the app.
+func (cn *Connector) remoteAccount(did, handle, displayName string) gears.RemoteAccount {
+	name := profileName(handle, did)
 	remote := gears.RemoteAccount{
-		ID:     s.did,
-		Handle: "@" + name,
-		URL:    cn.appURL() + "/profile/" + url.PathEscape(name),
+		ID:          did,
+		Handle:      "@" + name,
+		DisplayName: displayName,
+		URL:         cn.appURL() + "/profile/" + url.PathEscape(name),
 	}
 	if strings.HasPrefix(name, "did:") {
 		remote.Handle = name
 	}
-	remote.DisplayName = cn.displayName(ctx, server, s)
-	return remote, c, nil
+	return remote
 }
 
 // displayName reads the account's profile record; any failure leaves the
@@ -206,6 +222,12 @@ func (cn *Connector) Publish(ctx context.Context, c gears.Credentials, post gear
 		return gears.Published{}, &gears.RemoteError{Network: gears.Bluesky, Kind: gears.RemoteRejected,
 			Message: "the post breaks Bluesky's limits: " + ps[0].Key, Err: &gears.Error{Code: gears.EINVALID, Key: ps[0].Key, Args: ps[0].Args}}
 	}
+	var reply *replyRef
+	if post.Reply != nil {
+		if reply, err = recordReply(*post.Reply); err != nil {
+			return gears.Published{}, err
+		}
+	}
 	rkey := RecordKey(post.Key)
 	a := cn.account(server, c)
 	facets, err := cn.resolveFacets(ctx, server, DetectFacets(post.Text))
@@ -218,6 +240,7 @@ func (cn *Connector) Publish(ctx context.Context, c gears.Credentials, post gear
 		Text:      post.Text,
 		CreatedAt: created.Format("2006-01-02T15:04:05.000Z"),
 		Facets:    facets,
+		Reply:     reply,
 	}
 	if n := len(cn.Langs); n > 0 {
 		rec.Langs = cn.Langs[:min(n, 3)]
@@ -245,7 +268,7 @@ func (cn *Connector) Publish(ctx context.Context, c gears.Credentials, post gear
 		var out struct {
 			URI string `json:"uri"`
 		}
-		if err := cn.do(ctx, server, call{method: http.MethodPost, nsid: nsid, token: cur.access, body: in, sideEffect: true}, &out); err != nil {
+		if err := cn.do(ctx, server, call{method: http.MethodPost, nsid: nsid, token: cur.access, body: in, sideEffect: true, quota: a}, &out); err != nil {
 			return err
 		}
 		if out.URI != atURI(cur.did, rkey) {
@@ -303,7 +326,7 @@ func (cn *Connector) find(ctx context.Context, server string, a *account, c gear
 	err := cn.authed(ctx, server, a, c, func(cur session) error {
 		s = cur
 		q := url.Values{"repo": {cur.did}, "collection": {postCollection}, "rkey": {rkey}}
-		return cn.do(ctx, server, call{method: http.MethodGet, nsid: "com.atproto.repo.getRecord", query: q, token: cur.access}, &out)
+		return cn.do(ctx, server, call{method: http.MethodGet, nsid: "com.atproto.repo.getRecord", query: q, token: cur.access, quota: a}, &out)
 	})
 	if err != nil {
 		if xrpcName(err) == "RecordNotFound" {
@@ -324,6 +347,25 @@ func (cn *Connector) find(ctx context.Context, server string, a *account, c gear
 }
 
 func atURI(did, rkey string) string { return "at://" + did + "/" + postCollection + "/" + rkey }
+
+// recordReply returns the reply reference of a post that answers to:
+// both the parent and the root must be posts named by at:// URI and CID
+// (the root defaults to the parent). Anything else is refused with a
+// *gears.RemoteError of kind RemoteRejected wrapping
+// gears.Invalid("reply", "bluesky.reply_invalid").
+func recordReply(to gears.ReplyTo) (*replyRef, error) {
+	root := to.Root
+	if root.ID == "" && root.CID == "" {
+		root = to.Parent
+	}
+	for _, ref := range []gears.PostRef{to.Parent, root} {
+		if _, _, ok := parsePostURI(ref.ID); !ok || !validCID(ref.CID) {
+			return nil, &gears.RemoteError{Network: gears.Bluesky, Kind: gears.RemoteRejected,
+				Message: "the post answered is not a Bluesky post: " + clean(ref.ID, 200), Err: gears.Invalid("reply", "bluesky.reply_invalid")}
+		}
+	}
+	return &replyRef{Root: strongRef{URI: root.ID, CID: root.CID}, Parent: strongRef{URI: to.Parent.ID, CID: to.Parent.CID}}, nil
+}
 
 // resolveFacets turns detected facets into the record's, resolving each
 // mentioned handle to a DID with com.atproto.identity.resolveHandle. A
@@ -402,6 +444,19 @@ type postRecord struct {
 	Facets    []facetJSON  `json:"facets,omitempty"`
 	Embed     *imagesEmbed `json:"embed,omitempty"`
 	Langs     []string     `json:"langs,omitempty"`
+	Reply     *replyRef    `json:"reply,omitempty"`
+}
+
+// replyRef places a post in a thread: app.bsky.feed.post#replyRef.
+type replyRef struct {
+	Root   strongRef `json:"root"`
+	Parent strongRef `json:"parent"`
+}
+
+// strongRef names a record and its version: com.atproto.repo.strongRef.
+type strongRef struct {
+	URI string `json:"uri"`
+	CID string `json:"cid"`
 }
 
 type facetJSON struct {

@@ -16,10 +16,34 @@
 //     mentions resolved to DIDs with com.atproto.identity.resolveHandle.
 //     Images are uploaded with com.atproto.repo.uploadBlob and embedded
 //     (app.bsky.embed.images) with their descriptions and aspect ratios.
+//     An answer (post.Reply) names its parent and the thread's root, each
+//     by URI and CID, in the record's reply.
 //   - FindPublished reads the record under the delivery's key,
 //     com.atproto.repo.getRecord: found, or gears.ErrNotFound.
 //   - Check counts text in graphemes and UTF-8 bytes and checks images
 //     against DefaultLimits.
+//
+// It implements gears.Listener too, reading through the PDS, which passes
+// app.bsky.* calls to the AppView named by Connector.AppView (an
+// atproto-proxy value; DefaultAppView, Bluesky's, when empty):
+//
+//   - Notifications reads app.bsky.notification.listNotifications:
+//     mentions, replies and quotes (the message is the post; its thread is
+//     the reply root, or the post itself), likes and reposts (RemoteID
+//     "like:<author DID>:<post URI>", "repost:…"; the post is the one
+//     liked), follows ("follow:<author DID>").
+//   - Search reads app.bsky.feed.searchPosts (sort=latest, since from the
+//     cursor) as gears.KindMatch messages.
+//
+// Both lists come newest first; the cursor Gears stores is the
+// connector's own (see cursor.go): a poll reads from the newest entry
+// back to it, at most 10 pages of 50, and returns what is new oldest
+// first. Text is the record's text as it is (plain, untrusted), without
+// NUL characters or invalid UTF-8.
+//
+// With every answer to an authenticated call the PDS states the rate
+// limit closest to being spent (RateLimit-Remaining, RateLimit-Reset);
+// Quota (gears.QuotaReporter) returns the last one seen for an account.
 //
 // # Exactly once
 //

@@ -34,7 +34,7 @@ func (cn *Connector) uploadBlob(ctx context.Context, server string, a *account, 
 		Blob blobRef `json:"blob"`
 	}
 	err := cn.authed(ctx, server, a, c, func(s session) error {
-		return cn.do(ctx, server, call{method: http.MethodPost, nsid: nsid, token: s.access, raw: m.Data, contentType: mediaType(m.ContentType)}, &out)
+		return cn.do(ctx, server, call{method: http.MethodPost, nsid: nsid, token: s.access, raw: m.Data, contentType: mediaType(m.ContentType), quota: a}, &out)
 	})
 	if err != nil {
 		return blobRef{}, err

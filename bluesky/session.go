@@ -46,12 +46,16 @@ func (s session) apply(c gears.Credentials) gears.Credentials {
 	return c
 }
 
-// account is the connector's state for one account: its newest session.
-// mu is held while the session is renewed, so that concurrent deliveries
-// renew it once.
+// account is the connector's state for one account: its newest session
+// and what the PDS last said of its rate limit. mu is held while the
+// session is renewed, so that concurrent deliveries renew it once; qmu
+// guards the quota, which calls made during a renewal record.
 type account struct {
 	mu sync.Mutex
 	s  session
+
+	qmu   sync.Mutex
+	quota quota
 }
 
 // accountKey names an account by server, handle (or DID) as typed, and

@@ -48,6 +48,14 @@ type call struct {
 	// sideEffect marks the call whose failure after sending leaves the
 	// outcome unknown: createRecord.
 	sideEffect bool
+	// proxy, when set, is the atproto-proxy header: the service the PDS
+	// passes the call to (the AppView for app.bsky.*).
+	proxy string
+	// limit is the largest successful answer read (maxBody when 0).
+	limit int64
+	// quota, when set, is the account whose rate limit the answer's
+	// RateLimit-* headers describe.
+	quota *account
 }
 
 // xrpcError is the body of a failed XRPC call: {"error","message"}.
@@ -93,15 +101,24 @@ func (cn *Connector) do(ctx context.Context, server string, c call, out any) err
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
+	if c.proxy != "" {
+		req.Header.Set("Atproto-Proxy", c.proxy)
+	}
 	resp, err := cn.client.Do(req)
 	if err != nil {
 		return transportError(c, err, wrote.Load())
 	}
 	defer resp.Body.Close()
+	if c.quota != nil {
+		c.quota.noteQuota(resp.Header)
+	}
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	limit := int64(maxErrorBody)
 	if ok {
 		limit = maxBody
+		if c.limit > 0 {
+			limit = c.limit
+		}
 	}
 	data, rerr := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if !ok {

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -60,7 +61,7 @@ func (w *PollRoundWorker) Work(ctx context.Context, job *river.Job[PollRoundArgs
 	if err != nil {
 		return err
 	}
-	client := river.ClientFromContext[any](ctx)
+	client := river.ClientFromContext[*sql.Tx](ctx)
 	var params []river.InsertManyParams
 	for _, id := range accounts {
 		params = append(params, river.InsertManyParams{Args: queue.PollAccount{AccountID: id}})
@@ -134,7 +135,9 @@ type PollSearchWorker struct {
 }
 
 // Timeout bounds one poll.
-func (w *PollSearchWorker) Timeout(*river.Job[queue.PollSearch]) time.Duration { return 2 * time.Minute }
+func (w *PollSearchWorker) Timeout(*river.Job[queue.PollSearch]) time.Duration {
+	return 2 * time.Minute
+}
 
 // NextRetry backs off like account polls.
 func (w *PollSearchWorker) NextRetry(job *river.Job[queue.PollSearch]) time.Time {

@@ -91,7 +91,9 @@ func tinyPNG() []byte {
 
 var actorNames = []string{"owner", "manager", "editor", "analyst", "approver", "outsider"}
 
-func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})) }
+func quietLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+}
 
 // newFixture builds the fixture in a fresh database of dialect d.
 func newFixture(t testing.TB, d store.Dialect) *fixture {

@@ -1,24 +1,36 @@
-// Package pdstest runs a real AT Protocol network for tests: a PLC
-// directory and a PDS from @atproto/dev-env (TestNetworkNoAppView),
-// started with Node.js from the project in the node folder beside this
-// file, listening on 127.0.0.1 only.
+// Package pdstest runs a real AT Protocol network for tests, from
+// @atproto/dev-env, started with Node.js from the project in the node
+// folder beside this file, every server listening on 127.0.0.1 only:
+//
+//   - Start: a PDS, enough to publish: a PLC directory and a PDS alone
+//     (TestNetworkNoAppView), which need nothing else, or, when its
+//     services are configured, the PDS of StartNetwork's network, so that
+//     a test binary starts one network.
+//   - StartNetwork: the same with the AppView (TestNetwork: the "bsky"
+//     AppView and its dataplane, and the moderation service), so that
+//     app.bsky.* reads (notifications, threads, search) work through the
+//     PDS. It needs PostgreSQL (GEARS_TEST_POSTGRES_URL) and Redis
+//     (GEARS_TEST_REDIS_ADDR); scripts/test starts both.
 //
 // Prepare it once per machine (about 2–5 minutes: better-sqlite3 is
 // compiled):
 //
 //	cd bluesky/pdstest/node && npm ci
 //
-// Tests never install packages: without node_modules, Start reports the
-// service missing through testenv.Missing (a loud skip, a failure in CI).
+// Tests never install packages: without node_modules (or PostgreSQL and
+// Redis for StartNetwork), the service is reported missing through
+// testenv.Missing (a loud skip, a failure in CI).
 //
-// One network serves a whole test binary: Start starts it on first use,
-// Main stops it when the tests end.
+// Each network serves a whole test binary: it starts on first use, and
+// Main (or Stop) stops it when the tests end.
 //
 //	func TestMain(m *testing.M) { pdstest.Main(m) }
 //
-//	func TestPublish(t *testing.T) {
-//		pds := pdstest.Start(t)
-//		did, password := pds.CreateAccount(t, "alice.test")
+//	func TestNotifications(t *testing.T) {
+//		n := pdstest.StartNetwork(t)
+//		alice, bob := n.CreateUser(t, "alice"), n.CreateUser(t, "bob")
+//		bob.Follow(t, alice.DID)
+//		n.ProcessAll(t) // the AppView has indexed the follow
 //		…
 //	}
 package pdstest
@@ -69,26 +81,41 @@ type PDS struct {
 	stdin  io.WriteCloser
 	done   chan struct{}
 	stderr *tail
+	ready  readyLine
 }
 
-var shared struct {
+// lazy is one network of the test binary, started on first use.
+type lazy struct {
 	sync.Mutex
 	pds     *PDS
+	net     *Network
 	err     error
 	missing string // why the network cannot run here
 	tried   bool
 }
 
-// Start returns the test binary's network, starting it on first use. When
-// Node.js or the npm packages are missing it stops the test through
-// testenv.Missing; when the network fails to start it fails the test.
+var (
+	shared   lazy // the PDS without the AppView (Start)
+	appviews lazy // the network with the AppView (StartNetwork)
+)
+
+// Start returns the test binary's PDS, starting its network on first use.
+// When the services of the network with the AppView are configured
+// (GEARS_TEST_POSTGRES_URL and GEARS_TEST_REDIS_ADDR), it is that
+// network's PDS (StartNetwork), so that a test binary runs one network;
+// otherwise it is a PDS alone (TestNetworkNoAppView). When Node.js or the
+// npm packages are missing it stops the test through testenv.Missing;
+// when the network fails to start it fails the test.
 func Start(t testing.TB) *PDS {
 	t.Helper()
+	if os.Getenv(testenv.PostgresURLVar) != "" && os.Getenv(RedisAddrVar) != "" {
+		return StartNetwork(t).PDS
+	}
 	shared.Lock()
 	defer shared.Unlock()
 	if !shared.tried {
 		shared.tried = true
-		shared.pds, shared.missing, shared.err = start()
+		shared.pds, shared.missing, shared.err = start(false, nil)
 	}
 	switch {
 	case shared.missing != "":
@@ -99,23 +126,29 @@ func Start(t testing.TB) *PDS {
 	return shared.pds
 }
 
-// Main runs the tests and then stops the network, if one was started.
+// Main runs the tests and then stops the networks that were started.
 func Main(m *testing.M) {
 	code := m.Run()
 	Stop()
 	os.Exit(code)
 }
 
-// Stop stops the shared network; Start would not start another.
+// Stop stops the shared networks; Start and StartNetwork would not start
+// others.
 func Stop() {
-	shared.Lock()
-	p := shared.pds
-	shared.pds = nil
-	if shared.err == nil && shared.missing == "" && shared.tried {
-		shared.err = errors.New("the network was stopped")
+	var stops []*PDS
+	for _, l := range []*lazy{&shared, &appviews} {
+		l.Lock()
+		if l.pds != nil {
+			stops = append(stops, l.pds)
+		}
+		l.pds, l.net = nil, nil
+		if l.err == nil && l.missing == "" && l.tried {
+			l.err = errors.New("the network was stopped")
+		}
+		l.Unlock()
 	}
-	shared.Unlock()
-	if p != nil {
+	for _, p := range stops {
 		p.stop()
 	}
 }
@@ -126,8 +159,9 @@ func Dir() string {
 	return filepath.Join(filepath.Dir(file), "node")
 }
 
-// start runs start.mjs and waits for its ready line.
-func start() (p *PDS, missing string, err error) {
+// start runs start.mjs (with --appview and env when appview is set) and
+// waits for its ready line.
+func start(appview bool, env []string) (p *PDS, missing string, err error) {
 	dir := Dir()
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@atproto", "dev-env", "package.json")); err != nil {
 		return nil, "run npm ci in bluesky/pdstest/node", nil
@@ -138,9 +172,13 @@ func start() (p *PDS, missing string, err error) {
 			return nil, "install Node.js 20 or set " + NodeVar, nil
 		}
 	}
-	cmd := exec.Command(node, "start.mjs")
+	args := []string{"start.mjs"}
+	if appview {
+		args = append(args, "--appview")
+	}
+	cmd := exec.Command(node, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "NODE_ENV=test", "LOG_ENABLED=false")
+	cmd.Env = append(append(os.Environ(), "NODE_ENV=test", "LOG_ENABLED=false"), env...)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, "", err
@@ -176,6 +214,7 @@ func start() (p *PDS, missing string, err error) {
 	select {
 	case r := <-ready:
 		p.URL, p.PLC, p.PublicURL = r.PDS, r.PLC, r.PublicURL
+		p.ready = r
 		return p, "", nil
 	case <-p.done:
 		return nil, "", fmt.Errorf("the network exited before it was ready (%v):\n%s", cmd.ProcessState, errTail)
@@ -186,10 +225,13 @@ func start() (p *PDS, missing string, err error) {
 }
 
 type readyLine struct {
-	Marker    int    `json:"gears_pdstest"`
-	PDS       string `json:"pds"`
-	PLC       string `json:"plc"`
-	PublicURL string `json:"public_url"`
+	Marker     int    `json:"gears_pdstest"`
+	PDS        string `json:"pds"`
+	PLC        string `json:"plc"`
+	PublicURL  string `json:"public_url"`
+	AppView    string `json:"appview"`
+	AppViewDID string `json:"appview_did"`
+	Control    string `json:"control"`
 }
 
 // stop closes the network's stdin, which makes it shut down and remove its
@@ -209,6 +251,13 @@ func (p *PDS) stop() {
 // digits or hyphens) and returns its DID and an app password for it, as a
 // person would give Gears.
 func (p *PDS) CreateAccount(t testing.TB, handle string) (did, appPassword string) {
+	t.Helper()
+	_, did, _, appPassword = p.createAccount(t, handle)
+	return did, appPassword
+}
+
+// createAccount creates an account and an app password for it.
+func (p *PDS) createAccount(t testing.TB, handle string) (fullHandle, did, access, appPassword string) {
 	t.Helper()
 	if !strings.Contains(handle, ".") {
 		handle += ".test"
@@ -230,13 +279,18 @@ func (p *PDS) CreateAccount(t testing.TB, handle string) (did, appPassword strin
 	if err := p.XRPC(ctx, "com.atproto.server.createAppPassword", acct.AccessJwt, map[string]string{"name": "gears"}, &app); err != nil {
 		t.Fatalf("pdstest: create app password for %s: %v", handle, err)
 	}
-	return acct.DID, app.Password
+	return handle, acct.DID, acct.AccessJwt, app.Password
 }
 
 // XRPC calls a method of the PDS (nsid may carry a query: "…getRecord?repo=…"):
 // a POST with in as JSON, or a GET when in is nil, with the access token when it is not empty. The answer is decoded
 // into out when it is not nil; a non-2xx answer is an error with its body.
 func (p *PDS) XRPC(ctx context.Context, nsid, token string, in, out any) error {
+	return p.xrpc(ctx, nsid, token, "", in, out)
+}
+
+// xrpc is XRPC with an atproto-proxy header when proxy is not empty.
+func (p *PDS) xrpc(ctx context.Context, nsid, token, proxy string, in, out any) error {
 	method, body := http.MethodGet, io.Reader(nil)
 	if in != nil {
 		b, err := json.Marshal(in)
@@ -254,6 +308,9 @@ func (p *PDS) XRPC(ctx context.Context, nsid, token string, in, out any) error {
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if proxy != "" {
+		req.Header.Set("Atproto-Proxy", proxy)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
