@@ -82,8 +82,11 @@ type ConversationFilter struct {
 	SearchID   *int64
 	AccountID  *int64
 	Query      string // full-text search in the messages
-	Before     *time.Time
-	Limit      int // default 50, at most 200
+	// Before pages back: conversations last active before this time or,
+	// with BeforeID, at this time with a smaller ID.
+	Before   *time.Time
+	BeforeID int64
+	Limit    int // default 50, at most 200
 }
 
 // Validate checks the filter's values.

@@ -587,8 +587,13 @@ func (s *InboxService) findConversations(tx *Tx, wsID int64, f gears.Conversatio
 		args = append(args, *f.AccountID)
 	}
 	if f.Before != nil {
-		q += ` AND c.last_at < ?`
-		args = append(args, millis(*f.Before))
+		if f.BeforeID > 0 {
+			q += ` AND (c.last_at < ? OR (c.last_at = ? AND c.id < ?))`
+			args = append(args, millis(*f.Before), millis(*f.Before), f.BeforeID)
+		} else {
+			q += ` AND c.last_at < ?`
+			args = append(args, millis(*f.Before))
+		}
 	}
 	if words := ftsWords(f.Query); len(words) > 0 {
 		if len(words) > 16 {

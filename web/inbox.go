@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -25,7 +26,7 @@ type inboxPage struct {
 	Members       []*gears.Member
 	Target        time.Duration
 	Now           time.Time
-	More          string // the next page's query, when there may be one
+	More          template.URL // the next page's query, when there may be one
 	Err           *formError
 }
 
@@ -74,6 +75,13 @@ func conversationFilter(q url.Values, me int64) (gears.ConversationFilter, strin
 			return f, assignee, gears.Invalid("before", "request.bad_time")
 		}
 		f.Before = &t
+		if v := q.Get("before_id"); v != "" {
+			id, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || id <= 0 {
+				return f, assignee, gears.Invalid("before_id", "request.bad_id")
+			}
+			f.BeforeID = id
+		}
 	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -111,8 +119,10 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if n := len(p.Conversations); n == p.Filter.Limit {
 		q := r.URL.Query()
-		q.Set("before", p.Conversations[n-1].LastAt.Format(time.RFC3339Nano))
-		p.More = q.Encode()
+		last := p.Conversations[n-1]
+		q.Set("before", last.LastAt.Format(time.RFC3339Nano))
+		q.Set("before_id", strconv.FormatInt(last.ID, 10))
+		p.More = template.URL("?" + q.Encode())
 	}
 	return s.render(w, r, "inbox", "inbox", p)
 }
