@@ -12,6 +12,7 @@ type Workspace struct {
 	ID        int64     `json:"id"`
 	Name      string    `json:"name"`
 	Timezone  string    `json:"timezone"`
+	Language  string    `json:"language"` // of e-mails and reports sent for the workspace: en or es
 	Role      Role      `json:"role"` // the acting user's role in it
 	CreatedAt time.Time `json:"-"`
 }
@@ -70,10 +71,14 @@ func ValidateTimezone(tz string) error {
 type WorkspaceUpdate struct {
 	Name     *string `json:"name"`
 	Timezone *string `json:"timezone"`
+	Language *string `json:"language"`
 }
 
 // Validate checks and normalises the fields that are set.
 func (w *WorkspaceUpdate) Validate() error {
+	if w.Language != nil && *w.Language != "en" && *w.Language != "es" {
+		return Invalid("language", "workspace.bad_language")
+	}
 	if w.Name != nil {
 		name, err := validateWorkspaceName(*w.Name)
 		if err != nil {

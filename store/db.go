@@ -85,7 +85,7 @@ func openSQLite(ctx context.Context, dir string) (*DB, error) {
 	}
 	path := filepath.Join(dir, "gears.db")
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
-		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_pragma=cache_size(-65536)&_txlock=immediate"
 	sqldb, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -205,6 +205,12 @@ func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
 
 func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
 	return tx.tx.QueryContext(tx.ctx, tx.db.rebind(q), args...)
+}
+
+// prepare compiles q once for many executions in this transaction (the
+// statement closes with it).
+func (tx *Tx) prepare(q string) (*sql.Stmt, error) {
+	return tx.tx.PrepareContext(tx.ctx, tx.db.rebind(q))
 }
 
 func (tx *Tx) queryRow(q string, args ...any) *sql.Row {

@@ -145,10 +145,17 @@ func ingest(tx *Tx, src Source, key string, msgs []gears.InboundMessage) (Ingest
 	}
 	byConv := map[int64][]*ingested{}
 	var order []int64
+	var create *sql.Stmt
 	for _, in := range fresh {
 		in.conv = threads[in.m.Thread]
 		if in.conv == 0 {
-			id, err := createConversation(tx, src, key, in)
+			if create == nil {
+				if create, err = tx.prepare(createConversationSQL); err != nil {
+					return res, gears.Internal("create conversation: %w", err)
+				}
+				defer create.Close()
+			}
+			id, err := createConversation(tx, create, src, key, in)
 			if err != nil {
 				return res, err
 			}
@@ -160,11 +167,23 @@ func ingest(tx *Tx, src Source, key string, msgs []gears.InboundMessage) (Ingest
 		}
 		byConv[in.conv] = append(byConv[in.conv], in)
 	}
+	indexFrom, err := tx.db.lastMessageID(tx)
+	if err != nil {
+		return res, err
+	}
 	if err := insertMessages(tx, src.WorkspaceID, key, fresh, now); err != nil {
 		return res, err
 	}
+	if err := tx.db.indexMessages(tx, indexFrom); err != nil {
+		return res, err
+	}
+	touch, err := tx.prepare(touchConversationSQL)
+	if err != nil {
+		return res, gears.Internal("update conversation: %w", err)
+	}
+	defer touch.Close()
 	for _, id := range order {
-		if err := touchConversation(tx, id, byConv[id]); err != nil {
+		if err := touchConversation(tx, touch, id, byConv[id]); err != nil {
 			return res, err
 		}
 	}
@@ -332,7 +351,10 @@ func threadConversations(tx *Tx, wsID int64, key string, batch []*ingested) (map
 	return out, nil
 }
 
-func createConversation(tx *Tx, src Source, key string, in *ingested) (int64, error) {
+const createConversationSQL = `INSERT INTO conversations (workspace_id, source, account_id, search_id, network, stream, thread, status, sentiment, score, subject, messages, first_at, last_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id`
+
+func createConversation(tx *Tx, stmt *sql.Stmt, src Source, key string, in *ingested) (int64, error) {
 	m := in.m
 	status := gears.ConversationOpen
 	if m.Kind.Stream() == gears.StreamActivity {
@@ -349,9 +371,7 @@ func createConversation(tx *Tx, src Source, key string, in *ingested) (int64, er
 	}
 	at := millis(m.CreatedAt)
 	var id int64
-	err := tx.queryRow(`INSERT INTO conversations (workspace_id, source, account_id, search_id, network, stream, thread, status, sentiment, score, subject, messages, first_at, last_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id`,
-		src.WorkspaceID, key, src.AccountID, src.SearchID, src.Network, m.Kind.Stream(), m.Thread, status,
+	err := stmt.QueryRowContext(tx.ctx, src.WorkspaceID, key, src.AccountID, src.SearchID, src.Network, m.Kind.Stream(), m.Thread, status,
 		in.result.Label, in.result.Score, subject, at, at).Scan(&id)
 	if err != nil {
 		return 0, gears.Internal("create conversation: %w", err)
@@ -359,38 +379,57 @@ func createConversation(tx *Tx, src Source, key string, in *ingested) (int64, er
 	return id, nil
 }
 
-// insertMessages writes the batch's messages, many rows per statement.
+// insertMessages writes the batch's messages, many rows per statement,
+// each statement prepared once: SQLite parses it once, not once per row.
 func insertMessages(tx *Tx, wsID int64, key string, batch []*ingested, now time.Time) error {
-	const cols = 16
-	const perStatement = 60
+	const perStatement = 50
+	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	statements := map[int]*sql.Stmt{}
+	defer func() {
+		for _, st := range statements {
+			st.Close()
+		}
+	}()
+	received := millis(now)
+	args := make([]any, 0, 16*perStatement)
 	for start := 0; start < len(batch); start += perStatement {
 		part := batch[start:min(start+perStatement, len(batch))]
-		var q strings.Builder
-		q.WriteString(`INSERT INTO messages (workspace_id, conversation_id, source, remote_id, kind, author, author_name, author_url, text, url, lang, sentiment, score, reply_to, created_at, received_at) VALUES `)
-		args := make([]any, 0, cols*len(part))
-		for i, in := range part {
-			if i > 0 {
-				q.WriteString(", ")
+		stmt := statements[len(part)]
+		if stmt == nil {
+			q := `INSERT INTO messages (workspace_id, conversation_id, source, remote_id, kind, author, author_name, author_url, text, url, lang, sentiment, score, reply_to, created_at, received_at) VALUES ` +
+				strings.Repeat(row+", ", len(part)-1) + row
+			var err error
+			if stmt, err = tx.prepare(q); err != nil {
+				return gears.Internal("insert messages: %w", err)
 			}
-			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			statements[len(part)] = stmt
+		}
+		args = args[:0]
+		for _, in := range part {
 			m := in.m
 			reply, err := json.Marshal(m.Reply)
 			if err != nil {
 				return gears.Internal("message reply: %w", err)
 			}
 			args = append(args, wsID, in.conv, key, m.RemoteID, m.Kind, m.Author.Handle, m.Author.DisplayName, m.Author.URL,
-				m.Text, m.URL, m.Lang, in.result.Label, in.result.Score, string(reply), millis(m.CreatedAt), millis(now))
+				m.Text, m.URL, m.Lang, in.result.Label, in.result.Score, string(reply), millis(m.CreatedAt), received)
 		}
-		if _, err := tx.exec(q.String(), args...); err != nil {
+		if _, err := stmt.ExecContext(tx.ctx, args...); err != nil {
 			return gears.Internal("insert messages: %w", err)
 		}
 	}
 	return nil
 }
 
-// touchConversation adds a batch's messages to a conversation: counts,
 // times, the latest sentiment, and opens it again when someone wrote.
-func touchConversation(tx *Tx, id int64, msgs []*ingested) error {
+const touchConversationSQL = `UPDATE conversations SET messages = messages + ?,
+		last_at = CASE WHEN last_at > ? THEN last_at ELSE ? END,
+		first_at = CASE WHEN first_at < ? THEN first_at ELSE ? END,
+		sentiment = ?, score = ?,
+		status = CASE WHEN ? THEN 'open' ELSE status END
+	WHERE id = ?`
+
+func touchConversation(tx *Tx, stmt *sql.Stmt, id int64, msgs []*ingested) error {
 	last := msgs[len(msgs)-1]
 	reopen := false
 	for _, in := range msgs {
@@ -398,13 +437,7 @@ func touchConversation(tx *Tx, id int64, msgs []*ingested) error {
 			reopen = true
 		}
 	}
-	_, err := tx.exec(`UPDATE conversations SET messages = messages + ?,
-			last_at = CASE WHEN last_at > ? THEN last_at ELSE ? END,
-			first_at = CASE WHEN first_at < ? THEN first_at ELSE ? END,
-			sentiment = ?, score = ?,
-			status = CASE WHEN ? THEN 'open' ELSE status END
-		WHERE id = ?`,
-		len(msgs), millis(last.m.CreatedAt), millis(last.m.CreatedAt), millis(msgs[0].m.CreatedAt), millis(msgs[0].m.CreatedAt),
+	_, err := stmt.ExecContext(tx.ctx, len(msgs), millis(last.m.CreatedAt), millis(last.m.CreatedAt), millis(msgs[0].m.CreatedAt), millis(msgs[0].m.CreatedAt),
 		last.result.Label, last.result.Score, reopen, id)
 	if err != nil {
 		return gears.Internal("update conversation: %w", err)
@@ -498,8 +531,8 @@ func ftsWords(q string) []string {
 }
 
 func (db *DB) matchClause(wsID int64, words []string) (string, []any) {
+	var b strings.Builder
 	if db.dialect == Postgres {
-		var b strings.Builder
 		for i, w := range words {
 			if i > 0 {
 				b.WriteString(" & ")
@@ -512,19 +545,44 @@ func (db *DB) matchClause(wsID int64, words []string) (string, []any) {
 		return `SELECT m.id FROM messages m WHERE m.workspace_id = ? AND m.search @@ to_tsquery('simple', ?)
 			ORDER BY m.id DESC LIMIT ` + strconv.Itoa(searchWindow), []any{wsID, b.String()}
 	}
-	var b strings.Builder
-	b.WriteString(`ws:"w` + strconv.FormatInt(wsID, 10) + `" AND text:(`)
+	b.WriteString(ftsWorkspace(wsID))
 	for i, w := range words {
-		if i > 0 {
-			b.WriteString(" ")
-		}
-		b.WriteString(`"` + w + `"`)
+		b.WriteString(` AND "` + w + `"`)
 		if i == len(words)-1 {
 			b.WriteString("*")
 		}
 	}
-	b.WriteString(")")
 	return `SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ` + strconv.Itoa(searchWindow), []any{b.String()}
+}
+
+// ftsWorkspace is the token that starts every indexed row of a workspace.
+func ftsWorkspace(wsID int64) string { return "gearsws" + strconv.FormatInt(wsID, 10) }
+
+// lastMessageID is the highest message ID so far: the messages written
+// after it in this transaction are the ones to index.
+func (db *DB) lastMessageID(tx *Tx) (int64, error) {
+	if db.dialect == Postgres {
+		return 0, nil // PostgreSQL indexes a generated column by itself
+	}
+	var id int64
+	if err := tx.queryRow(`SELECT COALESCE(MAX(id), 0) FROM messages`).Scan(&id); err != nil {
+		return 0, gears.Internal("last message: %w", err)
+	}
+	return id, nil
+}
+
+// indexMessages adds the messages written after afterID to SQLite's
+// full-text index, in one statement.
+func (db *DB) indexMessages(tx *Tx, afterID int64) error {
+	if db.dialect == Postgres {
+		return nil
+	}
+	_, err := tx.exec(`INSERT INTO messages_fts (rowid, text)
+		SELECT id, 'gearsws' || workspace_id || ' ' || author || ' ' || author_name || ' ' || text FROM messages WHERE id > ?`, afterID)
+	if err != nil {
+		return gears.Internal("index messages: %w", err)
+	}
+	return nil
 }
 
 // messagesPerConversation caps the messages a list carries per
@@ -804,6 +862,9 @@ func (s *InboxService) Reply(ctx context.Context, wsID, convID int64, text strin
 		if _, err := tx.exec(`UPDATE conversations SET messages = messages + 1, last_at = ?, responded_at = COALESCE(responded_at, ?),
 				status = CASE WHEN status = 'open' THEN 'waiting' ELSE status END WHERE id = ?`, millis(now), millis(now), c.ID); err != nil {
 			return gears.Internal("reply conversation: %w", err)
+		}
+		if err := tx.db.indexMessages(tx, msgID-1); err != nil {
+			return err
 		}
 		if err := recordPublished(tx, wsID, in.Text); err != nil {
 			return err

@@ -73,7 +73,7 @@ func (s *WorkspaceService) FindWorkspaces(ctx context.Context) ([]*gears.Workspa
 	var list []*gears.Workspace
 	err := s.db.InTx(ctx, func(tx *Tx) error {
 		var err error
-		list, err = queryAll(tx, "find workspaces", scanWorkspace, `SELECT w.id, w.name, w.timezone, w.created_at, m.role
+		list, err = queryAll(tx, "find workspaces", scanWorkspace, `SELECT w.id, w.name, w.timezone, w.language, w.created_at, m.role
 			FROM workspaces w JOIN memberships m ON m.workspace_id = w.id
 			WHERE m.user_id = ? ORDER BY w.name, w.id`, uid)
 		return err
@@ -84,7 +84,7 @@ func (s *WorkspaceService) FindWorkspaces(ctx context.Context) ([]*gears.Workspa
 func scanWorkspace(row interface{ Scan(...any) error }) (*gears.Workspace, error) {
 	var w gears.Workspace
 	var created int64
-	if err := row.Scan(&w.ID, &w.Name, &w.Timezone, &created, &w.Role); err != nil {
+	if err := row.Scan(&w.ID, &w.Name, &w.Timezone, &w.Language, &created, &w.Role); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, gears.ErrNotFound
 		}
@@ -95,7 +95,7 @@ func scanWorkspace(row interface{ Scan(...any) error }) (*gears.Workspace, error
 }
 
 func findWorkspace(tx *Tx, id int64) (*gears.Workspace, error) {
-	return scanWorkspace(tx.queryRow(`SELECT w.id, w.name, w.timezone, w.created_at, m.role
+	return scanWorkspace(tx.queryRow(`SELECT w.id, w.name, w.timezone, w.language, w.created_at, m.role
 		FROM workspaces w JOIN memberships m ON m.workspace_id = w.id
 		WHERE w.id = ? AND m.user_id = ?`, id, gears.UserIDFromContext(tx.ctx)))
 }
@@ -126,6 +126,11 @@ func (s *WorkspaceService) UpdateWorkspace(ctx context.Context, id int64, upd ge
 		}
 		if upd.Name != nil {
 			if _, err := tx.exec(`UPDATE workspaces SET name = ? WHERE id = ?`, *upd.Name, id); err != nil {
+				return gears.Internal("update workspace: %w", err)
+			}
+		}
+		if upd.Language != nil {
+			if _, err := tx.exec(`UPDATE workspaces SET language = ? WHERE id = ?`, *upd.Language, id); err != nil {
 				return gears.Internal("update workspace: %w", err)
 			}
 		}

@@ -28,6 +28,8 @@ type composerPage struct {
 	// OpenedAt is when the composer was opened (Unix ms): the time spent
 	// writing is logged to the editorial calendar activity on saving.
 	OpenedAt int64
+	// Curated is the newest items of the workspace's feeds, to share.
+	Curated []curatedItem
 }
 
 // AccountName returns an account's handle for the deliveries list.
@@ -53,6 +55,7 @@ func (s *Server) composerData(r *http.Request, post *gears.Post) (*composerPage,
 		return nil, err
 	}
 	if post == nil {
+		p.Curated = s.curated(r)
 		p.Date = r.URL.Query().Get("date")
 		for _, a := range p.Accounts {
 			p.Selected[a.ID] = true

@@ -64,7 +64,7 @@ func conversationFilter(q url.Values, me int64) (gears.ConversationFilter, strin
 		if v := q.Get(p.name); v != "" {
 			id, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || id <= 0 {
-				return f, assignee, gears.Invalid(p.name, "request.bad_id")
+				return f, assignee, gears.Invalid(p.name, "request.bad_id", p.name)
 			}
 			*p.dst = &id
 		}
@@ -72,13 +72,13 @@ func conversationFilter(q url.Values, me int64) (gears.ConversationFilter, strin
 	if v := q.Get("before"); v != "" {
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
-			return f, assignee, gears.Invalid("before", "request.bad_time")
+			return f, assignee, gears.Invalid("before", "request.bad_time", "before")
 		}
 		f.Before = &t
 		if v := q.Get("before_id"); v != "" {
 			id, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || id <= 0 {
-				return f, assignee, gears.Invalid("before_id", "request.bad_id")
+				return f, assignee, gears.Invalid("before_id", "request.bad_id", "before_id")
 			}
 			f.BeforeID = id
 		}
@@ -86,7 +86,7 @@ func conversationFilter(q url.Values, me int64) (gears.ConversationFilter, strin
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n <= 0 {
-			return f, assignee, gears.Invalid("limit", "request.bad_number")
+			return f, assignee, gears.Invalid("limit", "request.bad_number", "limit")
 		}
 		f.Limit = n
 	}
@@ -231,7 +231,7 @@ func (s *Server) replyForm(w http.ResponseWriter, r *http.Request) error {
 	if v := r.PostFormValue("account_id"); v != "" {
 		a, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return s.conversationFailed(w, r, gears.Invalid("account_id", "request.bad_id"), text)
+			return s.conversationFailed(w, r, gears.Invalid("account_id", "request.bad_id", "account_id"), text)
 		}
 		account = &a
 	}
@@ -257,7 +257,7 @@ func (s *Server) updateConversationForm(w http.ResponseWriter, r *http.Request) 
 		a := int64(0)
 		if v[0] != "" {
 			if a, err = strconv.ParseInt(v[0], 10, 64); err != nil {
-				return s.conversationFailed(w, r, gears.Invalid("assignee_id", "request.bad_id"), "")
+				return s.conversationFailed(w, r, gears.Invalid("assignee_id", "request.bad_id", "assignee_id"), "")
 			}
 		}
 		u.AssigneeID = &a

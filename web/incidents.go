@@ -98,14 +98,14 @@ func (s *Server) createIncidentForm(w http.ResponseWriter, r *http.Request) erro
 	if v := r.PostFormValue("owner_id"); v != "" {
 		var id int64
 		if id, err = strconv.ParseInt(v, 10, 64); err != nil {
-			err = gears.Invalid("owner_id", "request.bad_id")
+			err = gears.Invalid("owner_id", "request.bad_id", "owner_id")
 		}
 		in.OwnerID = &id
 	}
 	if v := r.PostFormValue("conversation_id"); v != "" && err == nil {
 		id, perr := strconv.ParseInt(v, 10, 64)
 		if perr != nil {
-			err = gears.Invalid("conversation_id", "request.bad_id")
+			err = gears.Invalid("conversation_id", "request.bad_id", "conversation_id")
 		}
 		in.Conversations = []int64{id}
 	}
@@ -202,7 +202,7 @@ func (s *Server) updateIncidentForm(w http.ResponseWriter, r *http.Request) erro
 		owner := int64(0)
 		if v[0] != "" {
 			if owner, err = strconv.ParseInt(v[0], 10, 64); err != nil {
-				return s.incidentFailed(w, r, gears.Invalid("owner_id", "request.bad_id"))
+				return s.incidentFailed(w, r, gears.Invalid("owner_id", "request.bad_id", "owner_id"))
 			}
 		}
 		u.OwnerID = &owner
@@ -217,7 +217,7 @@ func (s *Server) updateIncidentForm(w http.ResponseWriter, r *http.Request) erro
 		if v := r.PostFormValue(key); v != "" {
 			pos, err := strconv.Atoi(v)
 			if err != nil {
-				return s.incidentFailed(w, r, gears.Invalid(key, "request.bad_number"))
+				return s.incidentFailed(w, r, gears.Invalid(key, "request.bad_number", key))
 			}
 			if key == "check" {
 				u.Check = []int{pos}

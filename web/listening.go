@@ -91,7 +91,7 @@ func (s *Server) createReplyForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.formFailed(w, r, err, "listening", "listening", p, &p.ReplyErr)
 	}
-	return redirect(w, r, "/w/"+itoa(info(r).workspace.ID)+"/listening#replies", "flash.saved")
+	return redirect(w, r, "/w/"+itoa(info(r).workspace.ID)+"/listening?ok=flash.saved#replies", "")
 }
 
 func (s *Server) deleteReplyForm(w http.ResponseWriter, r *http.Request) error {
@@ -103,18 +103,17 @@ func (s *Server) deleteReplyForm(w http.ResponseWriter, r *http.Request) error {
 	if err := s.inbox.DeleteSavedReply(r.Context(), ws.ID, id); err != nil {
 		return err
 	}
-	return redirect(w, r, "/w/"+itoa(ws.ID)+"/listening#replies", "flash.saved")
+	return redirect(w, r, "/w/"+itoa(ws.ID)+"/listening?ok=flash.saved#replies", "")
 }
 
-// curatedItem is a feed's item offered to share from the composer.
+// curatedItem is a feed's newest items, offered to share from the composer.
 type curatedItem struct {
 	Feed  string
 	Items []feeds.Item
-	Err   string
 }
 
-// curated reads the workspace's feeds for the composer, briefly: a slow
-// feed shows nothing rather than holding the page.
+// curated lists the newest items the workspace's feeds brought to the
+// inbox (read from the database: the composer never waits on a feed).
 func (s *Server) curated(r *http.Request) []curatedItem {
 	searches, err := s.listening.FindSearches(r.Context(), info(r).workspace.ID)
 	if err != nil {

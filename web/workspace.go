@@ -117,21 +117,25 @@ func (s *Server) gearSection(section string) func(w http.ResponseWriter, r *http
 }
 
 type settingsPage struct {
-	Name, Timezone string
+	Name, Timezone, Language string
 	Zones          []string
 	Err            *formError
 }
 
 func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) error {
 	ws := info(r).workspace
-	return s.render(w, r, "settings", "settings", &settingsPage{Name: ws.Name, Timezone: ws.Timezone, Zones: zonesWith(ws.Timezone)})
+	return s.render(w, r, "settings", "settings", &settingsPage{Name: ws.Name, Timezone: ws.Timezone, Language: ws.Language, Zones: zonesWith(ws.Timezone)})
 }
 
 func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request) error {
 	ws := info(r).workspace
-	f := &settingsPage{Name: r.PostFormValue("name"), Timezone: r.PostFormValue("timezone")}
+	f := &settingsPage{Name: r.PostFormValue("name"), Timezone: r.PostFormValue("timezone"), Language: r.PostFormValue("language")}
 	f.Zones = zonesWith(f.Timezone)
-	if _, err := s.workspaces.UpdateWorkspace(r.Context(), ws.ID, gears.WorkspaceUpdate{Name: &f.Name, Timezone: &f.Timezone}); err != nil {
+	upd := gears.WorkspaceUpdate{Name: &f.Name, Timezone: &f.Timezone}
+	if f.Language != "" {
+		upd.Language = &f.Language
+	}
+	if _, err := s.workspaces.UpdateWorkspace(r.Context(), ws.ID, upd); err != nil {
 		return s.formFailed(w, r, err, "settings", "settings", f, &f.Err)
 	}
 	return redirect(w, r, "/w/"+itoa(ws.ID)+"/settings", "flash.saved")
@@ -140,7 +144,7 @@ func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) deleteWorkspace(w http.ResponseWriter, r *http.Request) error {
 	ws := info(r).workspace
 	if r.PostFormValue("confirm") != ws.Name {
-		f := &settingsPage{Name: ws.Name, Timezone: ws.Timezone, Zones: zonesWith(ws.Timezone)}
+		f := &settingsPage{Name: ws.Name, Timezone: ws.Timezone, Language: ws.Language, Zones: zonesWith(ws.Timezone)}
 		return s.formFailed(w, r, gears.Invalid("confirm", "workspace.delete_confirm"), "settings", "settings", f, &f.Err)
 	}
 	if err := s.workspaces.DeleteWorkspace(r.Context(), ws.ID); err != nil {

@@ -85,15 +85,16 @@ CREATE TABLE messages (
 CREATE INDEX messages_conversation ON messages (conversation_id, created_at);
 CREATE INDEX messages_workspace_received ON messages (workspace_id, received_at);
 
--- Full-text index of the messages. ws holds "w<workspace id>" so that a
--- search is an intersection inside the index, not a filter after it.
+-- Full-text index of the messages, without positions (detail = none:
+-- searches are words and prefixes, never phrases), which keeps it small
+-- and quick to write. Each row starts with the token "gearsws<workspace
+-- id>", so that a search is an intersection inside the index, not a filter
+-- after it. Rows are added by the store in the transaction that writes the
+-- messages, a batch at a time; deleting a message deletes its row.
 CREATE VIRTUAL TABLE messages_fts USING fts5 (
-    ws, text, content = '', contentless_delete = 1,
+    text, content = '', contentless_delete = 1, detail = none,
     tokenize = 'unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
-    INSERT INTO messages_fts (rowid, ws, text) VALUES (new.id, 'w' || new.workspace_id, new.author || ' ' || new.author_name || ' ' || new.text);
-END;
 CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
     DELETE FROM messages_fts WHERE rowid = old.id;
 END;
