@@ -521,38 +521,73 @@ func scanMessage(r scanner) (*gears.Message, error) {
 // search looks at: enough for an inbox, and bounded whatever the words.
 const searchWindow = 5000
 
-// ftsWords turns what a person typed into a safe full-text query: words
-// only (no operators, so nothing typed can break the query), all required,
-// the last one as a prefix.
-func ftsWords(q string) []string {
-	return strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
+// The accents PostgreSQL's search folds (its migration folds the same).
+const (
+	accented   = "áàâäãåéèêëíìîïóòôöõúùûüñçýÿ"
+	unaccented = "aaaaaaeeeeiiiiooooouuuuncyy"
+)
+
+// searchWord is one word of a search; a word typed with a final * matches
+// as a prefix.
+type searchWord struct {
+	text   string
+	prefix bool
 }
 
-func (db *DB) matchClause(wsID int64, words []string) (string, []any) {
+// ftsWords turns what a person typed into a safe full-text query: words
+// only (no operators, so nothing typed can break the query), all required.
+// Whole words match, in any case and with or without accents; "refu*"
+// (three letters or more) matches the words that start so.
+func ftsWords(q string) []searchWord {
+	var out []searchWord
+	for _, field := range strings.Fields(strings.ToLower(q)) {
+		prefix := strings.HasSuffix(field, "*")
+		parts := strings.FieldsFunc(field, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		for i, w := range parts {
+			out = append(out, searchWord{text: w, prefix: prefix && i == len(parts)-1 && utf8.RuneCountInString(w) >= 3})
+		}
+	}
+	if len(out) > 16 {
+		out = out[:16]
+	}
+	return out
+}
+
+// matchingMessages returns the IDs of the newest messages of the
+// workspace that hold every word, newest first.
+func (db *DB) matchingMessages(tx *Tx, wsID int64, words []searchWord) ([]int64, error) {
 	var b strings.Builder
+	var q string
+	var args []any
 	if db.dialect == Postgres {
 		for i, w := range words {
 			if i > 0 {
 				b.WriteString(" & ")
 			}
-			b.WriteString("'" + w + "'")
-			if i == len(words)-1 {
+			b.WriteString("'" + w.text + "'")
+			if w.prefix {
 				b.WriteString(":*")
 			}
 		}
-		return `SELECT m.id FROM messages m WHERE m.workspace_id = ? AND m.search @@ to_tsquery('simple', ?)
-			ORDER BY m.id DESC LIMIT ` + strconv.Itoa(searchWindow), []any{wsID, b.String()}
-	}
-	b.WriteString(ftsWorkspace(wsID))
-	for i, w := range words {
-		b.WriteString(` AND "` + w + `"`)
-		if i == len(words)-1 {
-			b.WriteString("*")
+		q = `SELECT id FROM messages WHERE workspace_id = ? AND search @@ to_tsquery('simple', translate(?, '` + accented + `', '` + unaccented + `'))
+			ORDER BY id DESC LIMIT ` + strconv.Itoa(searchWindow)
+		args = []any{wsID, b.String()}
+	} else {
+		b.WriteString(ftsWorkspace(wsID))
+		for _, w := range words {
+			b.WriteString(` AND "` + w.text + `"`)
+			if w.prefix {
+				b.WriteString("*")
+			}
 		}
+		q = `SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ` + strconv.Itoa(searchWindow)
+		args = []any{b.String()}
 	}
-	return `SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ` + strconv.Itoa(searchWindow), []any{b.String()}
+	return queryAll(tx, "search messages", func(r scanner) (int64, error) {
+		var id int64
+		err := r.Scan(&id)
+		return id, err
+	}, q, args...)
 }
 
 // ftsWorkspace is the token that starts every indexed row of a workspace.
@@ -654,12 +689,24 @@ func (s *InboxService) findConversations(tx *Tx, wsID int64, f gears.Conversatio
 		}
 	}
 	if words := ftsWords(f.Query); len(words) > 0 {
-		if len(words) > 16 {
-			words = words[:16]
+		// The matching messages first (the index answers that at once),
+		// then their conversations by primary key: never a walk through
+		// every conversation looking for the few that match.
+		ids, err := s.db.matchingMessages(tx, wsID, words)
+		if err != nil || len(ids) == 0 {
+			return nil, err
 		}
-		sub, subArgs := s.db.matchClause(wsID, words)
-		q += ` AND c.id IN (SELECT conversation_id FROM messages WHERE id IN (` + sub + `))`
-		args = append(args, subArgs...)
+		list, err := json.Marshal(ids)
+		if err != nil {
+			return nil, gears.Internal("search: %w", err)
+		}
+		found := `SELECT value FROM json_each(?)`
+		if s.db.dialect == Postgres {
+			found = `SELECT value::bigint FROM json_array_elements_text(?::json)`
+		}
+		q = strings.Replace(q, ` FROM conversations c WHERE`, ` FROM (SELECT DISTINCT conversation_id AS cid FROM messages WHERE id IN (`+found+`)) x
+			CROSS JOIN conversations c WHERE c.id = x.cid AND`, 1)
+		args = append([]any{string(list)}, args...)
 	}
 	q += ` ORDER BY c.last_at DESC, c.id DESC LIMIT ` + strconv.Itoa(f.Limit)
 	return queryAll(tx, "find conversations", scanConversation, q, args...)

@@ -86,9 +86,12 @@ CREATE INDEX messages_conversation ON messages (conversation_id, created_at);
 CREATE INDEX messages_workspace_received ON messages (workspace_id, received_at);
 
 -- Full-text search: a generated tsvector with the 'simple' configuration
--- (messages come in many languages), indexed with GIN.
+-- (messages come in many languages), accents folded the way SQLite's
+-- unicode61 tokenizer folds them for Spanish and other Latin scripts,
+-- indexed with GIN.
 ALTER TABLE messages ADD COLUMN search tsvector GENERATED ALWAYS AS
-    (to_tsvector('simple', author || ' ' || author_name || ' ' || text)) STORED;
+    (to_tsvector('simple', translate(lower(author || ' ' || author_name || ' ' || text),
+        'áàâäãåéèêëíìîïóòôöõúùûüñçýÿ', 'aaaaaaeeeeiiiiooooouuuuncyy'))) STORED;
 CREATE INDEX messages_search ON messages USING GIN (search);
 
 CREATE TABLE conversation_notes (
