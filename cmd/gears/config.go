@@ -31,6 +31,7 @@ type Config struct {
 	SecretKey   string        // base64 key sealing account credentials; "" reads or makes DataDir/secret.key
 	RescueAfter time.Duration // a job running this long is taken as lost with its process (0: 4 min)
 	PollEvery   time.Duration // how often accounts and saved searches are read (0: 1 min)
+	AppView     string        // the Bluesky AppView, as an atproto-proxy value ("": Bluesky's own)
 	SMTP        notify.SMTPConfig
 }
 
@@ -68,6 +69,7 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 		}
 		c.PollEvery = d
 	}
+	set(&c.AppView, "GEARS_BLUESKY_APPVIEW")
 	set(&c.SMTP.Host, "GEARS_SMTP_HOST")
 	set(&c.SMTP.Username, "GEARS_SMTP_USERNAME")
 	set(&c.SMTP.Password, "GEARS_SMTP_PASSWORD")

@@ -42,7 +42,7 @@ type Main struct {
 
 // NewMain returns a Main for cfg, not yet started.
 func NewMain(cfg Config, logger *slog.Logger) *Main {
-	return &Main{Config: cfg, Logger: logger, Connectors: defaultConnectors()}
+	return &Main{Config: cfg, Logger: logger, Connectors: defaultConnectors(cfg.AppView)}
 }
 
 // openVault loads the key that seals account credentials: GEARS_SECRET_KEY,
