@@ -3,7 +3,6 @@ package jobs
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"time"
@@ -238,13 +237,4 @@ func (in *Inbox) failed(ctx context.Context, src store.Source, accountID int64, 
 	default:
 		return nil
 	}
-}
-
-// marshal is json.Marshal for values that always encode.
-func marshal(v any) json.RawMessage {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
 }
