@@ -67,6 +67,9 @@ func Fill(ctx context.Context, db *store.DB, owner *gears.User) (*gears.Workspac
 	if err := fillPosts(ctx, db, ws, time.Now()); err != nil {
 		return nil, fmt.Errorf("demo posts: %w", err)
 	}
+	if err := fillInbox(ctx, db, ws, time.Now()); err != nil {
+		return nil, fmt.Errorf("demo inbox: %w", err)
+	}
 	return ws, nil
 }
 

@@ -162,6 +162,10 @@ func ingest(tx *Tx, src Source, key string, msgs []gears.InboundMessage) (Ingest
 			in.conv = id
 			threads[in.m.Thread] = id
 		}
+		// A reply to this message later in the same batch joins it.
+		if threads[in.m.RemoteID] == 0 {
+			threads[in.m.RemoteID] = in.conv
+		}
 		if byConv[in.conv] == nil {
 			order = append(order, in.conv)
 		}

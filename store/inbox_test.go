@@ -384,3 +384,25 @@ func BenchmarkSearch(b *testing.B) {
 	slices.Sort(took)
 	b.ReportMetric(float64(took[len(took)*95/100].Microseconds())/1000, "p95-ms")
 }
+
+func TestReplyInTheSameBatchJoinsItsParent(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newInboxFixture(t, db)
+		at := f.now.Add(-time.Hour)
+		// Mastodon names the post answered as the thread: 502 answers 501,
+		// 503 answers 502, all read in one poll.
+		batch := []gears.InboundMessage{
+			mention("503", "502", "third", at.Add(2*time.Minute)),
+			mention("501", "501", "first", at),
+			mention("502", "501", "second", at.Add(time.Minute)),
+		}
+		res, err := f.inbox.Ingest(context.Background(), f.src, batch, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.New != 3 || len(res.Conversations) != 1 {
+			t.Fatalf("one thread became %d conversations: %+v", len(res.Conversations), res)
+		}
+	})
+}

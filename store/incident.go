@@ -240,7 +240,7 @@ func (s *IncidentService) UpdateIncident(ctx context.Context, wsID, id int64, u 
 				return err
 			}
 		}
-		if u.OwnerID != nil {
+		if u.OwnerID != nil && !sameOwner(cur.OwnerID, *u.OwnerID) {
 			var owner any
 			if *u.OwnerID != 0 {
 				if err := checkMember(tx, wsID, *u.OwnerID, "owner_id"); err != nil {
@@ -326,6 +326,14 @@ func (s *IncidentService) resume(tx *Tx, wsID, id int64) error {
 		return gears.Internal("resume: %w", err)
 	}
 	return reschedulePending(tx, `p.workspace_id = ?`, wsID)
+}
+
+// sameOwner reports whether an update's owner (0: none) is the current one.
+func sameOwner(cur *int64, next int64) bool {
+	if cur == nil {
+		return next == 0
+	}
+	return *cur == next
 }
 
 func checkStep(tx *Tx, incidentID int64, pos int, done bool) error {

@@ -39,9 +39,9 @@ func conversationFilter(q url.Values, me int64) (gears.ConversationFilter, strin
 		Sentiment: gears.Sentiment(q.Get("sentiment")),
 		Query:     q.Get("q"),
 	}
-	assignee := q.Get("assignee")
+	assignee, assigneeField := q.Get("assignee"), "assignee"
 	if assignee == "" {
-		assignee = q.Get("assignee_id")
+		assignee, assigneeField = q.Get("assignee_id"), "assignee_id"
 	}
 	switch assignee {
 	case "":
@@ -53,7 +53,7 @@ func conversationFilter(q url.Values, me int64) (gears.ConversationFilter, strin
 	default:
 		id, err := strconv.ParseInt(assignee, 10, 64)
 		if err != nil || id < 0 {
-			return f, assignee, gears.Invalid("assignee", "inbox.bad_assignee")
+			return f, assignee, gears.Invalid(assigneeField, "inbox.bad_assignee")
 		}
 		f.AssigneeID = &id
 	}
@@ -90,7 +90,8 @@ func conversationFilter(q url.Values, me int64) (gears.ConversationFilter, strin
 		}
 		f.Limit = n
 	}
-	return f, assignee, f.Validate()
+	err := f.Validate()
+	return f, assignee, err
 }
 
 func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request) error {
@@ -213,11 +214,12 @@ func (s *Server) conversationPath(r *http.Request) string {
 
 // conversationFailed shows the conversation again with a form's error.
 func (s *Server) conversationFailed(w http.ResponseWriter, r *http.Request, err error, text string) error {
+	code := gears.ErrorCode(err)
 	fe, err := asFormError(info(r).lang, err)
 	if err != nil {
 		return err
 	}
-	return s.showConversation(w, r, http.StatusUnprocessableEntity, fe, text)
+	return s.showConversation(w, r, status(code), fe, text)
 }
 
 func (s *Server) replyForm(w http.ResponseWriter, r *http.Request) error {

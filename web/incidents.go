@@ -235,11 +235,12 @@ func (s *Server) updateIncidentForm(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) incidentFailed(w http.ResponseWriter, r *http.Request, err error) error {
+	code := gears.ErrorCode(err)
 	fe, err := asFormError(info(r).lang, err)
 	if err != nil {
 		return err
 	}
-	return s.showIncident(w, r, http.StatusUnprocessableEntity, fe)
+	return s.showIncident(w, r, status(code), fe)
 }
 
 // The incidents' API.
@@ -376,7 +377,7 @@ func validateAddress(s string) error {
 func (s *Server) checkChannel(kind gears.AlertChannelKind) func(string) error {
 	return func(target string) error {
 		if kind == gears.AlertWebhook {
-			return notify.ValidateWebhookURL(target)
+			return asField(notify.ValidateWebhookURL(target), "target")
 		}
 		if !s.cfg.Mail {
 			return gears.Invalid("target", "alerts.no_smtp")

@@ -40,9 +40,20 @@ func (s *Server) listeningPage(w http.ResponseWriter, r *http.Request) error {
 // checkSearch validates what only the web side knows: a feed's address.
 func checkSearch(in *gears.SavedSearch) error {
 	if in.Kind == gears.SearchFeed {
-		return feeds.ValidateURL(in.Query)
+		return asField(feeds.ValidateURL(in.Query), "query")
 	}
 	return nil
+}
+
+// asField names the request's field in a validation error from a package
+// that does not know the request's names.
+func asField(err error, field string) error {
+	if e, ok := err.(*gears.Error); ok && e.Code == gears.EINVALID {
+		copied := *e
+		copied.Field = field
+		return &copied
+	}
+	return err
 }
 
 // createSearch saves a search and asks for its first poll at once.

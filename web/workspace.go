@@ -118,8 +118,8 @@ func (s *Server) gearSection(section string) func(w http.ResponseWriter, r *http
 
 type settingsPage struct {
 	Name, Timezone, Language string
-	Zones          []string
-	Err            *formError
+	Zones                    []string
+	Err                      *formError
 }
 
 func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) error {
