@@ -46,9 +46,9 @@ type DetectArgs struct{}
 // Kind implements river.JobArgs.
 func (DetectArgs) Kind() string { return "crisis_detect" }
 
-// InsertOpts: one run at a time.
+// InsertOpts: one run waiting or running at a time.
 func (DetectArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: queue.QueueInbox, UniqueOpts: river.UniqueOpts{ByPeriod: 30 * time.Second}}
+	return river.InsertOpts{Queue: queue.QueueInbox, UniqueOpts: queue.WhileUnfinished}
 }
 
 // DetectWorker feeds each workspace's minutes of inbound messages, up to
@@ -125,7 +125,7 @@ func (c *Crisis) Detect(ctx context.Context, d store.Detection, until time.Time)
 	for _, a := range raised {
 		c.logger().Warn("crisis alert", "workspace_id", d.WorkspaceID, "kind", a.Kind, "start", a.Start)
 	}
-	return c.Store.SaveDetection(ctx, d.WorkspaceID, raw, until, raised)
+	return c.Store.SaveDetection(ctx, d, raw, until, raised)
 }
 
 // NotifyWorker sends one event to one alert channel.

@@ -41,9 +41,9 @@ type PollRoundArgs struct{}
 // Kind implements river.JobArgs.
 func (PollRoundArgs) Kind() string { return "poll_round" }
 
-// InsertOpts: one round at a time.
+// InsertOpts: one round waiting or running at a time.
 func (PollRoundArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: queue.QueueInbox, UniqueOpts: river.UniqueOpts{ByPeriod: 10 * time.Second}}
+	return river.InsertOpts{Queue: queue.QueueInbox, UniqueOpts: queue.WhileUnfinished}
 }
 
 // PollRoundWorker enqueues one poll per account and saved search. A poll
@@ -175,8 +175,12 @@ func (w *PollSearchWorker) Work(ctx context.Context, job *river.Job[queue.PollSe
 		if err == nil {
 			_, err = w.inbox.Inbox.Ingest(ctx, src, page.Messages, &page.Cursor)
 		}
-		if err != nil && firstErr == nil {
-			firstErr = w.inbox.failed(ctx, src, a.Account.ID, err)
+		if err != nil {
+			// Every network's failure is recorded (and a rate limit holds
+			// its account); River hears of the first.
+			if ferr := w.inbox.failed(ctx, src, a.Account.ID, err); firstErr == nil {
+				firstErr = ferr
+			}
 		}
 	}
 	return firstErr
@@ -216,11 +220,12 @@ func (in *Inbox) afterCall(ctx context.Context, conn gears.Connector, accountID 
 // wait for the next round.
 func (in *Inbox) failed(ctx context.Context, src store.Source, accountID int64, err error) error {
 	in.logger().Warn("poll failed", "workspace_id", src.WorkspaceID, "network", src.Network, "err", err)
-	if ferr := in.Listening.PollFailed(ctx, src, err.Error()); ferr != nil {
+	var re *gears.RemoteError
+	refused := errors.As(err, &re) && re.Kind == gears.RemoteAuth && accountID != 0
+	if ferr := in.Listening.PollFailed(ctx, src, err.Error(), refused); ferr != nil {
 		return ferr
 	}
-	var re *gears.RemoteError
-	if !errors.As(err, &re) {
+	if re == nil {
 		return err
 	}
 	switch re.Kind {

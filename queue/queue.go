@@ -49,9 +49,10 @@ type Notify struct {
 // Kind implements river.JobArgs.
 func (Notify) Kind() string { return "notify" }
 
-// InsertOpts: alerts are retried for about a day, then given up.
+// InsertOpts: alerts are retried for about a day (the worker backs off
+// up to an hour), then given up.
 func (Notify) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 12, Queue: QueueInbox}
+	return river.InsertOpts{MaxAttempts: 30, Queue: QueueInbox}
 }
 
 // PollAccount asks for one account's notifications to be read.
@@ -62,12 +63,20 @@ type PollAccount struct {
 // Kind implements river.JobArgs.
 func (PollAccount) Kind() string { return "poll_account" }
 
-// InsertOpts: one waiting poll per account; a failed poll waits for the
-// next round rather than retrying on River's backoff.
+// InsertOpts: one unfinished poll per account (waiting, running or
+// backing off after a temporary failure: the rounds add none meanwhile).
 func (PollAccount) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 1, Queue: QueueInbox,
-		UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStateScheduled, rivertype.JobStateRunning, rivertype.JobStatePending}}}
+	return river.InsertOpts{MaxAttempts: 5, Queue: QueueInbox, UniqueOpts: uniqueArgsWhileUnfinished}
 }
+
+// WhileUnfinished makes a job unique while it waits, runs or backs off:
+// once it has finished, the next one can be inserted.
+var WhileUnfinished = river.UniqueOpts{ByState: unfinished}
+
+var uniqueArgsWhileUnfinished = river.UniqueOpts{ByArgs: true, ByState: unfinished}
+
+var unfinished = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
+	rivertype.JobStateRunning, rivertype.JobStateScheduled}
 
 // PollSearch asks for one saved search to be read on every network.
 type PollSearch struct {
@@ -79,8 +88,7 @@ func (PollSearch) Kind() string { return "poll_search" }
 
 // InsertOpts: like PollAccount.
 func (PollSearch) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 1, Queue: QueueInbox,
-		UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStateScheduled, rivertype.JobStateRunning, rivertype.JobStatePending}}}
+	return river.InsertOpts{MaxAttempts: 5, Queue: QueueInbox, UniqueOpts: uniqueArgsWhileUnfinished}
 }
 
 // QueueInbox is the queue of listening and alerting jobs, so that a slow

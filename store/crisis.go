@@ -125,14 +125,22 @@ type RaisedAlert struct {
 	Data      any
 }
 
-// SaveDetection stores the detector's state after a run and the alerts it
-// raised, and sends each alert to the workspace's channels, in one
-// transaction.
-func (s *CrisisService) SaveDetection(ctx context.Context, wsID int64, baseline []byte, until time.Time, alerts []RaisedAlert) error {
+// SaveDetection stores the detector's state after a run over the minutes
+// from d.ObservedUntil to until, and the alerts it raised, and sends each
+// alert to the workspace's channels, in one transaction. A run whose
+// starting state another run replaced meanwhile (two runs over the same
+// minutes) saves nothing: the minutes are observed once, and a spike
+// alerts once.
+func (s *CrisisService) SaveDetection(ctx context.Context, d Detection, baseline []byte, until time.Time, alerts []RaisedAlert) error {
+	wsID := d.WorkspaceID
 	return s.db.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.exec(`UPDATE workspaces SET crisis_baseline = ?, crisis_observed_until = ? WHERE id = ?`,
-			string(baseline), millis(until), wsID); err != nil {
+		res, err := tx.exec(`UPDATE workspaces SET crisis_baseline = ?, crisis_observed_until = ? WHERE id = ? AND crisis_observed_until = ?`,
+			string(baseline), millis(until), wsID, millis(d.ObservedUntil))
+		if err != nil {
 			return gears.Internal("save detection: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
 		}
 		for _, a := range alerts {
 			raw, err := json.Marshal(a.Data)

@@ -272,8 +272,11 @@ func (s *ListeningService) PollSearch(ctx context.Context, searchID int64) (*Sea
 	return &p, nil
 }
 
-// PollFailed records why a poll failed, for people to see.
-func (s *ListeningService) PollFailed(ctx context.Context, src Source, reason string) error {
+// PollFailed records why a poll failed, for people to see. refused says
+// the network refused the account's credentials: the account then needs
+// reconnecting, as when publishing is refused (its posts wait, and the
+// workspace is told).
+func (s *ListeningService) PollFailed(ctx context.Context, src Source, reason string, refused bool) error {
 	if len(reason) > 500 {
 		reason = reason[:500]
 	}
@@ -286,6 +289,12 @@ func (s *ListeningService) PollFailed(ctx context.Context, src Source, reason st
 		}
 		if err != nil {
 			return gears.Internal("poll failed: %w", err)
+		}
+		if refused && src.AccountID != nil {
+			if _, err := tx.exec(`UPDATE accounts SET status = ?, status_reason = ? WHERE id = ?`,
+				gears.AccountNeedsReconnect, reason, *src.AccountID); err != nil {
+				return gears.Internal("account needs reconnecting: %w", err)
+			}
 		}
 		return nil
 	})
