@@ -150,7 +150,7 @@ func ingest(tx *Tx, src Source, key string, msgs []gears.InboundMessage) (Ingest
 		in.conv = threads[in.m.Thread]
 		if in.conv == 0 {
 			if create == nil {
-				if create, err = tx.prepare(createConversationSQL); err != nil {
+				if create, err = tx.prepare(tx.db.insertReturningID(createConversationSQL)); err != nil {
 					return res, gears.Internal("create conversation: %w", err)
 				}
 				defer create.Close()
@@ -356,7 +356,7 @@ func threadConversations(tx *Tx, wsID int64, key string, batch []*ingested) (map
 }
 
 const createConversationSQL = `INSERT INTO conversations (workspace_id, source, account_id, search_id, network, stream, thread, status, sentiment, score, subject, messages, first_at, last_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`
 
 func createConversation(tx *Tx, stmt *sql.Stmt, src Source, key string, in *ingested) (int64, error) {
 	m := in.m
@@ -374,9 +374,8 @@ func createConversation(tx *Tx, stmt *sql.Stmt, src Source, key string, in *inge
 		subject = string([]rune(subject)[:subjectLength]) + "…"
 	}
 	at := millis(m.CreatedAt)
-	var id int64
-	err := stmt.QueryRowContext(tx.ctx, src.WorkspaceID, key, src.AccountID, src.SearchID, src.Network, m.Kind.Stream(), m.Thread, status,
-		in.result.Label, in.result.Score, subject, at, at).Scan(&id)
+	id, err := tx.db.execReturningID(tx, stmt, src.WorkspaceID, key, src.AccountID, src.SearchID, src.Network, m.Kind.Stream(), m.Thread, status,
+		in.result.Label, in.result.Score, subject, at, at)
 	if err != nil {
 		return 0, gears.Internal("create conversation: %w", err)
 	}

@@ -292,7 +292,10 @@ func BenchmarkIngest(b *testing.B) {
 	_, ws, acct := benchWorkspace(b, db)
 	inbox := store.NewInboxService(db, store.NewPostService(db, nil))
 	src := store.Source{WorkspaceID: ws, Network: gears.Mastodon, AccountID: &acct}
-	const batch = 500
+	batch := 500
+	if v := os.Getenv("GEARS_BENCH_BATCH"); v != "" {
+		fmt.Sscan(v, &batch)
+	}
 	b.ResetTimer()
 	n := 0
 	for i := 0; i < b.N; i++ {
