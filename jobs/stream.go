@@ -257,8 +257,8 @@ func (s *Streamer) logger() *slog.Logger {
 	return s.Logger
 }
 
-// streamKey identifies what a stream was opened with, without keeping
-// the secrets in memory longer than the stream.
+// streamKey identifies what a stream was opened with: a hash, so that
+// the streams' map holds no secret.
 func streamKey(n gears.Network, c gears.Credentials) string {
 	sum := sha256.Sum256([]byte(string(n) + "\x00" + c.Server + "\x00" + c.AccessToken + "\x00" + c.Handle + "\x00" + c.DID))
 	return fmt.Sprintf("%x", sum[:16])

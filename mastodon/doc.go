@@ -22,6 +22,11 @@
 //   - Search reads GET /api/v1/timelines/tag/:hashtag for "#tag" and GET
 //     /api/v2/search for anything else.
 //
+// Stream follows the streaming API (server-sent events of
+// /api/v1/streaming/user/notification, at the address the instance
+// advertises) and rings for each notification: package jobs polls the
+// account then.
+//
 // The text of a status is untrusted HTML; inbound messages carry it as
 // plain text (see MaxTextLength), with no markup left.
 //

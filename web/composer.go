@@ -8,7 +8,6 @@ import (
 
 	"gears"
 	"gears/store"
-	"gears/workload"
 )
 
 // composerPage is the composer: a new post, or one being edited, with its
@@ -187,7 +186,7 @@ func (s *Server) savePost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.formFailed(w, r, err, "composer", "calendar", p, &p.Err)
 	}
-	s.captureComposing(r, ws, post)
+	s.captureTime(r, ws, composingActivity, "post", post.ID)
 	if r.PostFormValue("action") == "submit" && post.Status == gears.PostDraft {
 		if post, err = s.posts.SubmitPost(r.Context(), ws.ID, post.ID); err != nil {
 			return err
@@ -263,25 +262,3 @@ func (s *Server) postAction(action string) handlerFunc {
 // composingActivity is the activity writing a post counts toward.
 const composingActivity = "maintenance.calendar"
 
-// captureComposing logs the time between opening the composer and saving
-// it, through the planner's time hook, for those who track time. Short or
-// implausible spans (under 30 s, over 2 h) are not logged.
-func (s *Server) captureComposing(r *http.Request, ws *gears.Workspace, post *gears.Post) {
-	if !ws.Role.Can(gears.ActionTrackTime) {
-		return
-	}
-	opened, err := strconv.ParseInt(r.PostFormValue("opened_at"), 10, 64)
-	if err != nil {
-		return
-	}
-	start := time.UnixMilli(opened)
-	spent := time.Since(start)
-	if spent < 30*time.Second || spent > 2*time.Hour {
-		return
-	}
-	_, err = s.timeHook.RecordTime(r.Context(), ws.ID, workload.TimeEntryCreate{
-		ActivityKey: composingActivity, StartedAt: start, Minutes: spent.Minutes(), RefType: "post", RefID: post.ID})
-	if err != nil {
-		s.logger.Warn("could not log composing time", "post_id", post.ID, "err", err)
-	}
-}

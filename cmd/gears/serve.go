@@ -38,6 +38,8 @@ type Main struct {
 	http       *http.Server
 	ln         net.Listener
 	served     chan error
+	stopStream context.CancelFunc // stops the Mastodon streams
+	streamDone chan error
 }
 
 // NewMain returns a Main for cfg, not yet started.
@@ -89,6 +91,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Accounts = store.NewAccountService(db, m.Vault, m.Connectors)
 	publisher := store.NewPublisher(db, m.Accounts)
+	listening := store.NewListeningService(db, m.Accounts)
 	var mailer *notify.Mailer
 	if m.Config.SMTP.Host != "" {
 		mailer = &notify.Mailer{Config: m.Config.SMTP}
@@ -101,7 +104,7 @@ func (m *Main) Open(ctx context.Context) error {
 			Logger:     m.Logger.With("component", "publish"),
 		},
 		Inbox: &jobs.Inbox{
-			Listening:  store.NewListeningService(db, m.Accounts),
+			Listening:  listening,
 			Inbox:      store.NewInboxService(db, store.NewPostService(db, m.Connectors)),
 			Publisher:  publisher,
 			Connectors: m.Connectors,
@@ -141,6 +144,14 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}
+	// Mastodon's streaming API rings a doorbell: a notification makes an
+	// immediate poll of its account (the poll reads; the stream only says
+	// when).
+	streamer := &jobs.Streamer{Listening: listening, Connectors: m.Connectors,
+		Insert: jobs.PollInserter(m.Jobs), Logger: m.Logger.With("component", "stream")}
+	sctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	m.stopStream, m.streamDone = stop, make(chan error, 1)
+	go func() { m.streamDone <- streamer.Run(sctx) }()
 	return nil
 }
 
@@ -159,6 +170,12 @@ func (m *Main) Close() error {
 		}
 		if err := <-m.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errs = append(errs, err)
+		}
+	}
+	if m.stopStream != nil {
+		m.stopStream()
+		if err := <-m.streamDone; err != nil {
+			errs = append(errs, fmt.Errorf("stop streams: %w", err))
 		}
 	}
 	if m.Jobs != nil {

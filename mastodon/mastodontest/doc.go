@@ -70,7 +70,20 @@
 //     names and others of the same second again. Accounts match by acct or
 //     display name, hashtags by prefix. No Link header (the answer is an
 //     object).
-//   - GET /api/v2/instance and GET /api/v1/instance: configuration limits.
+//   - GET /api/v2/instance and GET /api/v1/instance: configuration limits,
+//     and the streaming API's base URL (configuration.urls.streaming, and
+//     urls.streaming_api for v1): ws://127.0.0.1:port, the server itself,
+//     unless Config.StreamingURL says otherwise.
+//   - GET /api/v1/streaming/user/notification (and GET /api/v1/streaming
+//     with stream=user:notification): server-sent events, as Mastodon's
+//     streaming server writes them: ":)" on opening, ":thump" every
+//     Config.StreamHeartbeat (15 s), and "event: notification" with the
+//     Notification entity as "data:" each time one is made for the
+//     token's account. The token comes in the Authorization header or
+//     access_token, and needs read or read:notifications (401 otherwise,
+//     as the streaming server answers). Not rate-limited. A stream that
+//     falls 64 notifications behind is cut. Config.NoStreaming answers
+//     404 instead, as an instance whose proxy does not route it.
 //   - POST /api/v1/apps, GET /oauth/authorize (approves at once as
 //     Server.Authorizer and redirects with code and state), POST
 //     /oauth/token (authorization_code; single-use codes; 400
@@ -83,18 +96,20 @@
 // Tests steer it with Inject (the next N requests to a path fail: a
 // status with any body, a hang until the client gives up, a dropped
 // connection before or after the request was processed, an endless body),
-// Advance (move its clock: idempotency keys expire, windows reset), and
-// make the others act with AddAccount, AddRemoteAccount, SetDisplayName,
+// Advance (move its clock: idempotency keys expire, windows reset) and
+// DropStreams (reset every open stream's connection), and make the
+// others act with AddAccount, AddRemoteAccount, SetDisplayName,
 // AddStatus, Mention (a status, with its mentions, notifications and
 // conversations; StatusOptions set a reply, visibility, language, content
 // warning, quote, time), AddRawStatus (content given as raw, possibly
 // hostile HTML), Reblog, Favourite and Follow. They read it with
-// Statuses, Notifications and Requests. Every status created is recorded,
-// so a test can count duplicates.
+// Statuses, Notifications, Requests and Streams (open streams). Every
+// status created is recorded, so a test can count duplicates.
 //
 // Not implemented: everything else in the API (home and public timelines,
 // grouped notifications, notification policies, polls, scheduled
-// statuses, edits, deletes, streaming, v1 media), PKCE, scopes
+// statuses, edits, deletes, streams other than user:notification,
+// WebSocket streaming, v1 media), PKCE, scopes
 // enforcement on the methods not listed above with a scope, WebFinger
 // resolution of mentions (an unknown @user@domain is rendered but not
 // mentioned), account search beyond substrings, search operators.

@@ -33,6 +33,15 @@ type Config struct {
 	// and for its first MediaProcessingPolls GET /api/v1/media/:id.
 	MediaProcessing      time.Duration
 	MediaProcessingPolls int
+	// NoStreaming answers 404 on the streaming API, as an instance
+	// whose proxy does not route it.
+	NoStreaming bool
+	// StreamHeartbeat is how often an open stream sends ":thump"
+	// (15 s, as Mastodon's streaming server).
+	StreamHeartbeat time.Duration
+	// StreamingURL is the streaming base URL the instance advertises;
+	// the server itself (ws://127.0.0.1:port) when empty.
+	StreamingURL string
 }
 
 func (c Config) withDefaults() Config {
@@ -186,6 +195,7 @@ type Server struct {
 	faults        []*fault
 	requests      []string // "METHOD /path"
 	authorizer    string   // account ID that approves /oauth/authorize
+	streams       map[*subscriber]bool
 }
 
 type idemEntry struct {
@@ -415,8 +425,13 @@ func drop(w http.ResponseWriter) {
 	}
 }
 
-// limited applies the rate limit, then routes.
+// limited applies the rate limit, then routes. The streaming API is
+// served apart, without a rate limit, as Mastodon's streaming server is.
 func (s *Server) limited(w http.ResponseWriter, r *http.Request) {
+	if isStreaming(r.URL.Path) {
+		s.streaming(w, r)
+		return
+	}
 	key := "ip:" + r.RemoteAddr
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		key = "ip:" + host
@@ -899,8 +914,9 @@ func (s *Server) instance(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{
 		"domain": strings.TrimPrefix(s.URL, "http://"), "title": "Mastodon test server", "version": "4.4.0",
 		"source_url": "https://github.com/mastodon/mastodon", "description": "",
+		"urls": map[string]any{"streaming_api": s.streamingURL()}, // GET /api/v1/instance's place for it
 		"configuration": map[string]any{
-			"urls":     map[string]any{"streaming": "ws://" + strings.TrimPrefix(s.URL, "http://")},
+			"urls":     map[string]any{"streaming": s.streamingURL()},
 			"accounts": map[string]any{"max_featured_tags": 10, "max_pinned_statuses": 5},
 			"statuses": map[string]any{"max_characters": c.MaxCharacters, "max_media_attachments": c.MaxMediaAttachments,
 				"characters_reserved_per_url": 23},

@@ -184,8 +184,10 @@ func (s *Server) notify(typ, accountID, fromID, statusID string) {
 		return
 	}
 	s.nseq++
-	s.notifications = append(s.notifications, &Notification{ID: strconv.FormatInt(s.nseq, 10), Type: typ,
-		AccountID: accountID, FromID: fromID, StatusID: statusID, CreatedAt: s.now().UTC()})
+	n := &Notification{ID: strconv.FormatInt(s.nseq, 10), Type: typ,
+		AccountID: accountID, FromID: fromID, StatusID: statusID, CreatedAt: s.now().UTC()}
+	s.notifications = append(s.notifications, n)
+	s.stream(n)
 }
 
 // converse files a direct status in the conversations of its local
@@ -452,17 +454,23 @@ func (s *Server) getNotifications(w http.ResponseWriter, r *http.Request) {
 	page := paginate(all, func(n *Notification) int64 { k, _ := strconv.ParseInt(n.ID, 10, 64); return k }, q, limit)
 	out := make([]any, 0, len(page))
 	for _, n := range page {
-		v := map[string]any{"id": n.ID, "type": n.Type, "created_at": n.CreatedAt.Format("2006-01-02T15:04:05.000Z"),
-			"group_key": "ungrouped-" + n.ID, "account": s.accountJSON(s.accounts[n.FromID])}
-		if st := s.status(n.StatusID); st != nil {
-			v["status"] = s.statusJSON(st)
-		}
-		out = append(out, v)
+		out = append(out, s.notificationJSON(n))
 	}
 	if len(page) > 0 {
 		s.setLink(w, "/api/v1/notifications", keep(q, "limit", "account_id", "types[]", "exclude_types[]"), page[0].ID, page[len(page)-1].ID)
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// notificationJSON renders the Notification entity. Must be called with
+// s.mu held.
+func (s *Server) notificationJSON(n *Notification) map[string]any {
+	v := map[string]any{"id": n.ID, "type": n.Type, "created_at": n.CreatedAt.Format("2006-01-02T15:04:05.000Z"),
+		"group_key": "ungrouped-" + n.ID, "account": s.accountJSON(s.accounts[n.FromID])}
+	if st := s.status(n.StatusID); st != nil {
+		v["status"] = s.statusJSON(st)
+	}
+	return v
 }
 
 func (s *Server) conversationJSON(ac *accountConversation) map[string]any {
