@@ -101,11 +101,14 @@ func ingest(tx *Tx, src Source, key string, msgs []gears.InboundMessage) (Ingest
 	if len(msgs) == 0 {
 		return res, nil
 	}
-	// Deduplicate within the batch, then against what is stored.
+	// Clean first (IDs included, as they are stored), then deduplicate
+	// within the batch, then against what is stored.
+	now := tx.now()
 	seen := make(map[string]bool, len(msgs))
 	batch := make([]*ingested, 0, len(msgs))
 	for i := range msgs {
 		m := &msgs[i]
+		cleanInbound(m, now)
 		if m.RemoteID == "" || seen[m.RemoteID] {
 			res.Duplicates++
 			continue
@@ -128,9 +131,7 @@ func ingest(tx *Tx, src Source, key string, msgs []gears.InboundMessage) (Ingest
 	if len(fresh) == 0 {
 		return res, nil
 	}
-	now := tx.now()
 	for _, in := range fresh {
-		cleanInbound(in.m, now)
 		if in.m.Text != "" && scored(in.m.Kind) {
 			in.result = sentiment.Analyze(in.m.Text, in.m.Lang)
 		} else {

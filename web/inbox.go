@@ -250,6 +250,17 @@ func (s *Server) updateConversationForm(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
+	// Linking to an open incident is the same form's other use.
+	if v := r.PostFormValue("incident_id"); v != "" {
+		incident, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || incident <= 0 {
+			return s.conversationFailed(w, r, gears.Invalid("incident_id", "request.bad_id", "incident_id"), "")
+		}
+		if _, err := s.incidents.UpdateIncident(r.Context(), ws.ID, incident, gears.IncidentUpdate{Link: []int64{id}}); err != nil {
+			return s.conversationFailed(w, r, err, "")
+		}
+		return redirect(w, r, s.conversationPath(r), "flash.linked")
+	}
 	var u gears.ConversationUpdate
 	if v := r.PostFormValue("status"); v != "" {
 		st := gears.ConversationStatus(v)

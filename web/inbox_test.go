@@ -978,3 +978,29 @@ func TestDemoInbox(t *testing.T) {
 		}
 	}
 }
+
+func TestLinkConversationToIncident(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, store.SQLite)
+	b := signIn(t, f, "editor")
+	page := f.path("/inbox/%d", f.conversation.ID)
+	st, body, _ := b.get(page)
+	if st != 200 || !strings.Contains(body, `name="incident_id"`) {
+		t.Fatalf("conversation = %d: no incident to link to offered", st)
+	}
+	st, _, h := b.post(page, url.Values{"incident_id": {strconv.FormatInt(f.incident.ID, 10)}})
+	if st != 303 || h.Get("Location") != page+"?ok=flash.linked" {
+		t.Fatalf("link = %d %s", st, h.Get("Location"))
+	}
+	ctx := gears.NewContextWithUser(context.Background(), f.actors["editor"].user)
+	in, err := store.NewIncidentService(f.db).FindIncident(ctx, f.ws.ID, f.incident.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in.Conversations) != 1 || in.Conversations[0] != f.conversation.ID {
+		t.Fatalf("incident conversations = %v", in.Conversations)
+	}
+	if st, _, _ := b.post(page, url.Values{"incident_id": {"999999"}}); st != 404 {
+		t.Errorf("another workspace's or no incident = %d, want 404", st)
+	}
+}
