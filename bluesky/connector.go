@@ -101,7 +101,7 @@ func invalidServer(server string, err error) error {
 	inv := gears.Invalid("server", "bluesky.server_invalid")
 	inv.Err = err
 	return &gears.RemoteError{Network: gears.Bluesky, Kind: gears.RemoteRejected,
-		Message: "invalid server address " + clean(server, 100), Err: inv}
+		Message: "invalid server address " + outbound.RemoteText(server, 100), Err: inv}
 }
 
 // normalizeHandle returns a handle without "@" and in lower case, or a DID
@@ -192,7 +192,7 @@ func (cn *Connector) displayName(ctx context.Context, server string, s session) 
 	if err := cn.do(ctx, server, call{method: http.MethodGet, nsid: "com.atproto.repo.getRecord", query: q, token: s.access}, &out); err != nil {
 		return ""
 	}
-	return clean(out.Value.DisplayName, 64)
+	return outbound.RemoteText(out.Value.DisplayName, 64)
 }
 
 // Publish publishes post as a record of app.bsky.feed.post whose record
@@ -273,7 +273,7 @@ func (cn *Connector) Publish(ctx context.Context, c gears.Credentials, post gear
 		}
 		if out.URI != atURI(cur.did, rkey) {
 			return &gears.RemoteError{Network: gears.Bluesky, Kind: gears.RemoteUnknown, Status: http.StatusOK,
-				Message: nsid + " answered with another record: " + clean(out.URI, 200)}
+				Message: nsid + " answered with another record: " + outbound.RemoteText(out.URI, 200)}
 		}
 		return nil
 	})
@@ -337,7 +337,7 @@ func (cn *Connector) find(ctx context.Context, server string, a *account, c gear
 	want := atURI(s.did, rkey)
 	if out.URI != want || out.Value.Type != postCollection {
 		return gears.Published{}, &gears.RemoteError{Network: gears.Bluesky, Kind: gears.RemoteTemporary,
-			Message: "getRecord answered with another record: " + clean(out.URI, 200)}
+			Message: "getRecord answered with another record: " + outbound.RemoteText(out.URI, 200)}
 	}
 	created, err := time.Parse(time.RFC3339Nano, out.Value.CreatedAt)
 	if err != nil {
@@ -361,7 +361,7 @@ func recordReply(to gears.ReplyTo) (*replyRef, error) {
 	for _, ref := range []gears.PostRef{to.Parent, root} {
 		if _, _, ok := parsePostURI(ref.ID); !ok || !validCID(ref.CID) {
 			return nil, &gears.RemoteError{Network: gears.Bluesky, Kind: gears.RemoteRejected,
-				Message: "the post answered is not a Bluesky post: " + clean(ref.ID, 200), Err: gears.Invalid("reply", "bluesky.reply_invalid")}
+				Message: "the post answered is not a Bluesky post: " + outbound.RemoteText(ref.ID, 200), Err: gears.Invalid("reply", "bluesky.reply_invalid")}
 		}
 	}
 	return &replyRef{Root: strongRef{URI: root.ID, CID: root.CID}, Parent: strongRef{URI: to.Parent.ID, CID: to.Parent.CID}}, nil

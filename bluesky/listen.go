@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"gears"
+	"gears/outbound"
 )
 
 var _ gears.Listener = (*Connector)(nil)
@@ -106,7 +107,7 @@ func (cn *Connector) Search(ctx context.Context, c gears.Credentials, query, cur
 			return entries, out.Cursor, nil
 		})
 	if err != nil {
-		return gears.Page{}, fmt.Errorf("search bluesky for %q: %w", clean(q, 100), err)
+		return gears.Page{}, fmt.Errorf("search bluesky for %q: %w", outbound.RemoteText(q, 100), err)
 	}
 	return page, nil
 }
@@ -172,7 +173,7 @@ func (cn *Connector) appView() (string, error) {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-')
 	}) >= 0 {
 		return "", &gears.RemoteError{Network: gears.Bluesky, Kind: gears.RemoteRejected,
-			Message: "invalid AppView " + clean(v, 100), Err: gears.Invalid("app_view", "bluesky.appview_invalid")}
+			Message: "invalid AppView " + outbound.RemoteText(v, 100), Err: gears.Invalid("app_view", "bluesky.appview_invalid")}
 	}
 	return v, nil
 }
@@ -313,7 +314,7 @@ func (cn *Connector) author(p profileView) (gears.RemoteAccount, bool) {
 	if !validHandle(handle) {
 		handle = ""
 	}
-	return cn.remoteAccount(p.DID, handle, clean(p.DisplayName, 64)), true
+	return cn.remoteAccount(p.DID, handle, outbound.RemoteText(p.DisplayName, 64)), true
 }
 
 // plainText keeps a post's text as it is, but for what no text column

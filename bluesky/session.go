@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"gears"
+	"gears/outbound"
 )
 
 // Sessions.
@@ -188,14 +189,14 @@ func (r sessionAnswer) session(nsid string) (session, error) {
 			Message: "the answer of " + nsid + " lacks the session"}
 	}
 	if r.Active != nil && !*r.Active {
-		status := clean(r.Status, 40)
+		status := outbound.RemoteText(r.Status, 40)
 		if status == "" {
 			status = "inactive"
 		}
 		return session{}, &gears.RemoteError{Network: gears.Bluesky, Kind: gears.RemoteAuth, Status: http.StatusOK,
 			Message: "the account is " + status}
 	}
-	return session{access: r.AccessJwt, refresh: r.RefreshJwt, did: r.DID, handle: normalizeHandle(clean(r.Handle, 253))}, nil
+	return session{access: r.AccessJwt, refresh: r.RefreshJwt, did: r.DID, handle: normalizeHandle(outbound.RemoteText(r.Handle, 253))}, nil
 }
 
 // createSession signs in with an identifier (handle or DID) and password.

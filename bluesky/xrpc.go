@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -15,9 +14,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-	"unicode"
 
 	"gears"
+	"gears/outbound"
 )
 
 // Answers are read up to these sizes: a larger successful answer is an
@@ -28,8 +27,9 @@ const (
 	maxMessage   = 300      // characters of the server's message kept
 )
 
-// Default waits for a 429 without a usable header, and the longest wait
-// believed (the daily write limit resets within a day).
+// Default wait for a 429 without a usable header, and the longest wait a
+// RateLimit-Reset is believed for (the daily write limit resets within a
+// day); Retry-After is believed up to 24 h (outbound.RetryAfter).
 const (
 	defaultRetryAfter = time.Minute
 	maxRetryAfter     = 25 * time.Hour
@@ -154,21 +154,15 @@ func answerError(c call, status int, msg string, err error) error {
 // temporary. After it was written, a createRecord may have taken effect:
 // unknown.
 func transportError(c call, err error, wrote bool) error {
-	kind := gears.RemoteTemporary
+	e := outbound.TransportError(gears.Bluesky, err)
 	if wrote && c.sideEffect {
-		kind = gears.RemoteUnknown
+		e.Kind = gears.RemoteUnknown
 	}
-	msg := "no answer"
-	var ne net.Error
-	switch {
-	case errors.Is(err, context.Canceled):
-		msg = "cancelled"
-	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
-		msg = "timed out"
-	case !wrote:
-		msg = "cannot connect"
+	if !wrote && e.Message == "no answer" {
+		e.Message = "cannot connect"
 	}
-	return &gears.RemoteError{Network: gears.Bluesky, Kind: kind, Message: msg + " (" + c.nsid + ")", Err: err}
+	e.Message += " (" + c.nsid + ")"
+	return e
 }
 
 // statusError classifies a non-2xx answer from its status and XRPC error
@@ -176,8 +170,8 @@ func transportError(c call, err error, wrote bool) error {
 func statusError(c call, status int, h http.Header, body []byte, now time.Time) error {
 	var xe xrpcError
 	_ = json.Unmarshal(body, &xe) // a body that is not the XRPC error leaves xe empty
-	name := clean(xe.Error, 64)
-	msg := clean(xe.Message, maxMessage)
+	name := outbound.RemoteText(xe.Error, 64)
+	msg := outbound.RemoteText(xe.Message, maxMessage)
 	switch {
 	case name != "" && msg != "":
 		msg = name + ": " + msg
@@ -259,49 +253,17 @@ func renewable(err error) bool {
 }
 
 // retryAfter reads when to try again: RateLimit-Reset (Unix seconds, as
-// the PDS sends it), else Retry-After (seconds or an HTTP date), else a
-// minute. Values in the past count as one second; values beyond a day
-// are not believed.
+// the PDS sends it; a time in the past counts as one second, a wait beyond
+// maxRetryAfter is cut to it), else Retry-After (outbound.RetryAfter), else
+// a minute.
 func retryAfter(h http.Header, now time.Time) time.Duration {
-	d, ok := time.Duration(0), false
 	if v := strings.TrimSpace(h.Get("RateLimit-Reset")); v != "" {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 && n < 1<<40 {
-			d, ok = time.Unix(n, 0).Sub(now), true
+			return min(max(time.Unix(n, 0).Sub(now), time.Second), maxRetryAfter).Round(time.Second)
 		}
 	}
-	if v := strings.TrimSpace(h.Get("Retry-After")); !ok && v != "" {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 && n < 1<<40 {
-			d, ok = time.Duration(n)*time.Second, true
-		} else if t, err := http.ParseTime(v); err == nil {
-			d, ok = t.Sub(now), true
-		}
+	if d, ok := outbound.RetryAfter(h, now); ok {
+		return d
 	}
-	switch {
-	case !ok:
-		return defaultRetryAfter
-	case d < time.Second:
-		return time.Second
-	case d > maxRetryAfter:
-		return maxRetryAfter
-	}
-	return d.Round(time.Second)
-}
-
-// clean makes a server's words safe to keep in a log or an error: printable
-// characters only, at most n of them.
-func clean(s string, n int) string {
-	var b strings.Builder
-	count := 0
-	for _, r := range s {
-		if count >= n {
-			b.WriteString("…")
-			break
-		}
-		if !unicode.IsPrint(r) {
-			r = ' '
-		}
-		b.WriteRune(r)
-		count++
-	}
-	return strings.TrimSpace(b.String())
+	return defaultRetryAfter
 }

@@ -12,11 +12,9 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
@@ -223,7 +221,7 @@ func (r *Reader) fetch(ctx context.Context, raw, etag, modified string) (documen
 		}
 		resp, err := client.Do(req)
 		if err != nil {
-			return document{}, transportError(err)
+			return document{}, outbound.TransportError(network, err)
 		}
 		switch code := resp.StatusCode; {
 		case code == http.StatusMovedPermanently || code == http.StatusFound || code == http.StatusSeeOther ||
@@ -239,7 +237,7 @@ func (r *Reader) fetch(ctx context.Context, raw, etag, modified string) (documen
 			}
 			if loc == "" || err != nil {
 				return document{}, &gears.RemoteError{Network: network, Kind: gears.RemoteRejected, Status: code,
-					Message: "redirect to an unusable address " + clean(loc, 200), Err: err}
+					Message: "redirect to an unusable address " + outbound.RemoteText(loc, 200), Err: err}
 			}
 			u = next
 			continue
@@ -249,7 +247,7 @@ func (r *Reader) fetch(ctx context.Context, raw, etag, modified string) (documen
 		case code < 200 || code >= 300:
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
 			discard(resp)
-			return document{}, statusError(resp, body)
+			return document{}, outbound.StatusError(network, resp, body, time.Now())
 		}
 		doc := document{url: u, etag: validator(resp.Header.Get("ETag")), modified: validator(resp.Header.Get("Last-Modified"))}
 		doc.body, err = readBody(resp, limit)
@@ -425,12 +423,12 @@ const maxID = 512
 // itemID is the item's GUID, else its link (resolved when it is a usable
 // one), else a hash of its title and dates.
 func itemID(it *gofeed.Item, resolved string) string {
-	id := clean(it.GUID, maxID+1)
+	id := outbound.RemoteText(it.GUID, maxID+1)
 	if id == "" {
 		id = resolved
 	}
 	if id == "" {
-		id = clean(it.Link, maxID+1)
+		id = outbound.RemoteText(it.Link, maxID+1)
 	}
 	if id == "" {
 		sum := sha256.Sum256([]byte(it.Title + "\x00" + it.Published + "\x00" + it.Updated))
@@ -448,7 +446,7 @@ func itemAuthor(it *gofeed.Item, feedTitle string, feedURL, site *url.URL) gears
 	var name, email string
 	for _, p := range it.Authors {
 		if p != nil {
-			name, email = clip(PlainText(p.Name), 100), clean(p.Email, 254)
+			name, email = clip(PlainText(p.Name), 100), outbound.RemoteText(p.Email, 254)
 			break
 		}
 	}
@@ -489,74 +487,4 @@ func hashKey(id string) string {
 
 func rejected(msg string, err error) error {
 	return &gears.RemoteError{Network: network, Kind: gears.RemoteRejected, Message: msg, Err: err}
-}
-
-// statusError classifies a non-2xx answer: 408, 429 and 5xx are
-// temporary (429 and 503 with RetryAfter), anything else is rejected.
-func statusError(resp *http.Response, body []byte) error {
-	e := &gears.RemoteError{Network: network, Kind: gears.RemoteRejected, Status: resp.StatusCode,
-		Message: http.StatusText(resp.StatusCode)}
-	if msg := clean(string(body), 200); msg != "" && !strings.HasPrefix(msg, "<") {
-		e.Message = msg
-	}
-	switch code := resp.StatusCode; {
-	case code == http.StatusTooManyRequests:
-		e.Kind = gears.RemoteTemporary
-		e.RetryAfter = retryAfter(resp.Header, time.Now(), time.Minute)
-	case code >= 500 || code == http.StatusRequestTimeout:
-		e.Kind = gears.RemoteTemporary
-		if resp.Header.Get("Retry-After") != "" {
-			e.RetryAfter = retryAfter(resp.Header, time.Now(), 0)
-		}
-	}
-	return e
-}
-
-// retryAfter reads Retry-After (seconds or an HTTP date), def when it says
-// nothing usable, kept within [1 s, 24 h].
-func retryAfter(h http.Header, now time.Time, def time.Duration) time.Duration {
-	d := def
-	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-			d = time.Duration(min(secs, 24*3600)) * time.Second
-		} else if t, err := http.ParseTime(v); err == nil {
-			d = t.Sub(now)
-		}
-	}
-	if d == 0 {
-		return 0
-	}
-	return min(max(d, time.Second), 24*time.Hour)
-}
-
-// transportError classifies a failure without an answer: temporary.
-func transportError(err error) error {
-	msg := "no answer"
-	var te interface{ Timeout() bool }
-	switch {
-	case errors.Is(err, context.Canceled):
-		msg = "cancelled"
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &te) && te.Timeout():
-		msg = "timeout"
-	}
-	return &gears.RemoteError{Network: network, Kind: gears.RemoteTemporary, Message: msg, Err: err}
-}
-
-// clean keeps at most n runes of s, without control characters or
-// invalid UTF-8, trimmed.
-func clean(s string, n int) string {
-	var b strings.Builder
-	count := 0
-	for _, r := range strings.ToValidUTF8(s, "") {
-		if unicode.IsControl(r) {
-			r = ' '
-		}
-		if count == n {
-			b.WriteString("…")
-			break
-		}
-		b.WriteRune(r)
-		count++
-	}
-	return strings.TrimSpace(b.String())
 }

@@ -110,7 +110,7 @@ func invalidServer(server string, err error) error {
 	inv := gears.Invalid("server", "mastodon.server_invalid")
 	inv.Err = err
 	return &gears.RemoteError{Network: gears.Mastodon, Kind: gears.RemoteRejected,
-		Message: "invalid server address " + clean(server, 100), Err: inv}
+		Message: "invalid server address " + outbound.RemoteText(server, 100), Err: inv}
 }
 
 // account is the part of the Account entity Gears reads.
@@ -170,12 +170,12 @@ func (c *Connector) accountID(ctx context.Context, server, token string) (string
 // network's: cut, without control characters, and its URL only when it is
 // http or https.
 func remoteAccount(a account, server string) gears.RemoteAccount {
-	handle := "@" + clean(a.Acct, 200)
+	handle := "@" + outbound.RemoteText(a.Acct, 200)
 	if !strings.Contains(a.Acct, "@") {
 		handle += "@" + strings.TrimPrefix(strings.TrimPrefix(server, "https://"), "http://")
 	}
 	return gears.RemoteAccount{
-		ID:          clean(a.ID, 64),
+		ID:          outbound.RemoteText(a.ID, 64),
 		Handle:      handle,
 		DisplayName: oneLine(a.DisplayName, 200),
 		URL:         webURL(a.URL),
@@ -229,7 +229,7 @@ func (s status) published() gears.Published {
 	if s.URL != nil && *s.URL != "" {
 		u = *s.URL
 	}
-	return gears.Published{RemoteID: clean(s.ID, 64), URL: clean(u, 500), CreatedAt: s.CreatedAt}
+	return gears.Published{RemoteID: outbound.RemoteText(s.ID, 64), URL: outbound.RemoteText(u, 500), CreatedAt: s.CreatedAt}
 }
 
 type mediaResponse struct {
@@ -275,7 +275,7 @@ func (c *Connector) Publish(ctx context.Context, cr gears.Credentials, post gear
 			form.Set("visibility", r.Visibility)
 		default:
 			return gears.Published{}, &gears.RemoteError{Network: gears.Mastodon, Kind: gears.RemoteRejected,
-				Message: "unknown visibility " + clean(r.Visibility, 20)}
+				Message: "unknown visibility " + outbound.RemoteText(r.Visibility, 20)}
 		}
 	}
 	ids := make([]string, 0, len(post.Media))

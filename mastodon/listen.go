@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"gears"
+	"gears/outbound"
 )
 
 // pageSize is how many items one read asks for: the default page of
@@ -162,7 +163,7 @@ func (c *Connector) Search(ctx context.Context, cr gears.Credentials, query, cur
 		items, next, err = c.searchAfter(ctx, server, cr.AccessToken, query, cursor)
 	}
 	if err != nil {
-		return gears.Page{}, fmt.Errorf("search mastodon for %q: %w", clean(query, 100), err)
+		return gears.Page{}, fmt.Errorf("search mastodon for %q: %w", outbound.RemoteText(query, 100), err)
 	}
 	page := gears.Page{Cursor: next}
 	for _, raw := range items {
@@ -181,7 +182,7 @@ func (c *Connector) Search(ctx context.Context, cr gears.Credentials, query, cur
 
 func invalidQuery(query, key string) error {
 	return &gears.RemoteError{Network: gears.Mastodon, Kind: gears.RemoteRejected,
-		Message: "invalid search " + strconv.Quote(clean(query, 100)), Err: gears.Invalid("query", key)}
+		Message: "invalid search " + strconv.Quote(outbound.RemoteText(query, 100)), Err: gears.Invalid("query", key)}
 }
 
 // validTag reports whether tag is a hashtag's name as Mastodon writes
@@ -200,7 +201,7 @@ func validTag(tag string) bool {
 
 func checkCursor(cursor string) error {
 	if cursor != "" && !validID(cursor) {
-		return &gears.RemoteError{Network: gears.Mastodon, Kind: gears.RemoteRejected, Message: "invalid cursor " + strconv.Quote(clean(cursor, 80))}
+		return &gears.RemoteError{Network: gears.Mastodon, Kind: gears.RemoteRejected, Message: "invalid cursor " + strconv.Quote(outbound.RemoteText(cursor, 80))}
 	}
 	return nil
 }

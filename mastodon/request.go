@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,10 +14,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"gears"
+	"gears/outbound"
 )
 
 // Response bodies are read up to these sizes; a larger successful answer
@@ -250,45 +248,23 @@ func errorMessage(status int, body []byte) string {
 			msg += s
 		}
 	}
-	if msg = clean(msg, 300); msg == "" {
+	if msg = outbound.RemoteText(msg, 300); msg == "" {
 		msg = http.StatusText(status)
 	}
 	return msg
 }
 
-// clean keeps at most n runes of s, without control characters.
-func clean(s string, n int) string {
-	var b strings.Builder
-	count := 0
-	for _, r := range s {
-		if r == utf8.RuneError || unicode.IsControl(r) {
-			r = ' '
-		}
-		if count == n {
-			b.WriteString("…")
-			break
-		}
-		b.WriteRune(r)
-		count++
-	}
-	return strings.TrimSpace(b.String())
-}
-
-// retryAfter reads Retry-After (seconds or an HTTP date), then
-// X-RateLimit-Reset; one minute when neither says. It is kept within
-// [1 s, 24 h] whatever the server claims.
+// retryAfter is when to try again after a 429: what Retry-After says
+// (outbound.RetryAfter), else X-RateLimit-Reset, else one minute; kept
+// within [1 s, 24 h] whatever the server claims.
 func retryAfter(h http.Header, now time.Time) time.Duration {
-	d := time.Minute
-	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if secs, err := strconv.Atoi(v); err == nil {
-			d = time.Duration(secs) * time.Second
-		} else if t, err := http.ParseTime(v); err == nil {
-			d = t.Sub(now)
-		}
-	} else if t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(h.Get("X-RateLimit-Reset"))); err == nil {
-		d = t.Sub(now)
+	if d, ok := outbound.RetryAfter(h, now); ok {
+		return d
 	}
-	return min(max(d, time.Second), 24*time.Hour)
+	if t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(h.Get("X-RateLimit-Reset"))); err == nil {
+		return min(max(t.Sub(now), time.Second), 24*time.Hour).Round(time.Second)
+	}
+	return time.Minute
 }
 
 // transportError classifies a failure without an HTTP answer. When the
@@ -297,20 +273,12 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 // was written, a timeout or a dropped connection leaves the status POST's
 // outcome unknown; other calls have no visible effect and are retried.
 func transportError(r request, err error, wrote bool) error {
-	kind := gears.RemoteTemporary
+	e := outbound.TransportError(gears.Mastodon, err)
 	if wrote && r.sideEffect {
-		kind = gears.RemoteUnknown
-	}
-	msg := "no answer"
-	var ue interface{ Timeout() bool }
-	if errors.As(err, &ue) && ue.Timeout() {
-		msg = "timeout"
-	}
-	if errors.Is(err, context.Canceled) {
-		msg = "cancelled"
+		e.Kind = gears.RemoteUnknown
 	}
 	if !wrote {
-		msg += " (request not sent)"
+		e.Message += " (request not sent)"
 	}
-	return &gears.RemoteError{Network: gears.Mastodon, Kind: kind, Message: msg, Err: err}
+	return e
 }

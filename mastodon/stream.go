@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"gears"
+	"gears/outbound"
 )
 
 // ErrNoStreaming is wrapped by the *gears.RemoteError (kind
@@ -106,7 +107,7 @@ func (c *Connector) stream(ctx context.Context, cr gears.Credentials, ring func(
 	}
 	if mt := mediaType(resp.Header.Get("Content-Type")); mt != "text/event-stream" {
 		return &gears.RemoteError{Network: gears.Mastodon, Kind: gears.RemoteRejected, Status: resp.StatusCode,
-			Message: "the streaming answer is " + clean(mt, 100) + ", not an event stream", Err: ErrNoStreaming}
+			Message: "the streaming answer is " + outbound.RemoteText(mt, 100) + ", not an event stream", Err: ErrNoStreaming}
 	}
 	body := &activity{r: resp.Body, seen: func() { watchdog.Reset(idle) }}
 	err = readEvents(body, func(event string, data []byte) {

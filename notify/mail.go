@@ -151,7 +151,7 @@ func (m *Mailer) Send(ctx context.Context, msg Mail) error {
 	for _, s := range msg.To {
 		a, err := parseAddress(s)
 		if err != nil {
-			e := gears.Invalid("to", "notify.mail_to_invalid", clean(s, 100))
+			e := gears.Invalid("to", "notify.mail_to_invalid", outbound.RemoteText(s, 100))
 			e.Err = err
 			return rejected(NetworkEmail, "invalid recipient", e)
 		}
@@ -391,7 +391,7 @@ func sessionError(ctx context.Context, step string, err error) error {
 			kind = gears.RemoteRejected
 		}
 		return &gears.RemoteError{Network: NetworkEmail, Kind: kind,
-			Message: fmt.Sprintf("%s: %d %s", step, tp.Code, clean(tp.Msg, 200)), Err: err}
+			Message: fmt.Sprintf("%s: %d %s", step, tp.Code, outbound.RemoteText(tp.Msg, 200)), Err: err}
 	}
 	if errors.Is(err, errAuthInsecure) {
 		return rejected(NetworkEmail, step+": "+err.Error(), err)
@@ -403,7 +403,7 @@ func sessionError(ctx context.Context, step string, err error) error {
 	if ctxErr != nil {
 		err = fmt.Errorf("%w (%w)", ctxErr, err)
 	}
-	e := transportError(NetworkEmail, err).(*gears.RemoteError)
+	e := outbound.TransportError(NetworkEmail, err)
 	e.Message = step + ": " + e.Message
 	return e
 }

@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -129,7 +127,9 @@ func (s *WebhookSender) Send(ctx context.Context, h Webhook, e Event) error {
 	req.Header.Set("X-Gears-Signature", Sign(h.Secret, now, body))
 	resp, err := s.client().Do(req)
 	if err != nil {
-		return transportError(NetworkWebhook, err)
+		// Temporary even when the request may have arrived: receivers
+		// deduplicate by X-Gears-Delivery, so a retry is harmless.
+		return outbound.TransportError(NetworkWebhook, err)
 	}
 	defer resp.Body.Close()
 	kept, _ := io.ReadAll(io.LimitReader(resp.Body, keepBody))
@@ -157,80 +157,15 @@ func rejected(n gears.Network, msg string, err error) error {
 	return &gears.RemoteError{Network: n, Kind: gears.RemoteRejected, Message: msg, Err: err}
 }
 
-// statusError classifies a non-2xx answer: 408, 429 and 5xx are
-// temporary (429 and 503 with RetryAfter), anything else is rejected.
+// statusError classifies a non-2xx answer (outbound.StatusError); a
+// redirect, which is not followed, says where it pointed.
 func statusError(n gears.Network, resp *http.Response, body []byte, now time.Time) error {
-	e := &gears.RemoteError{Network: n, Kind: gears.RemoteRejected, Status: resp.StatusCode,
-		Message: clean(string(body), 200)}
-	if e.Message == "" {
-		e.Message = http.StatusText(resp.StatusCode)
-	}
-	switch code := resp.StatusCode; {
-	case code == http.StatusTooManyRequests:
-		e.Kind = gears.RemoteTemporary
-		e.RetryAfter = retryAfter(resp.Header, now, time.Minute)
-	case code >= 500 || code == http.StatusRequestTimeout:
-		e.Kind = gears.RemoteTemporary
-		if resp.Header.Get("Retry-After") != "" {
-			e.RetryAfter = retryAfter(resp.Header, now, 0)
-		}
-	case code >= 300 && code < 400:
+	e := outbound.StatusError(n, resp, body, now)
+	if code := resp.StatusCode; code >= 300 && code < 400 {
 		e.Message = "redirect not followed"
 		if loc := resp.Header.Get("Location"); loc != "" {
-			e.Message += " (to " + clean(loc, 200) + ")"
+			e.Message += " (to " + outbound.RemoteText(loc, 200) + ")"
 		}
 	}
 	return e
-}
-
-// retryAfter reads Retry-After (seconds or an HTTP date), def when it says
-// nothing usable, kept within [1 s, 24 h].
-func retryAfter(h http.Header, now time.Time, def time.Duration) time.Duration {
-	d := def
-	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-			d = time.Duration(min(secs, 24*3600)) * time.Second
-		} else if t, err := http.ParseTime(v); err == nil {
-			d = t.Sub(now)
-		}
-	}
-	if d == 0 {
-		return 0
-	}
-	return min(max(d, time.Second), 24*time.Hour)
-}
-
-// transportError classifies a failure without an answer (refused or
-// dropped connection, DNS, TLS, timeout, cancellation): temporary.
-// Webhook receivers deduplicate by X-Gears-Delivery, so a retry after a
-// request that did arrive is harmless.
-func transportError(n gears.Network, err error) error {
-	msg := "no answer"
-	var te interface{ Timeout() bool }
-	switch {
-	case errors.Is(err, context.Canceled):
-		msg = "cancelled"
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &te) && te.Timeout():
-		msg = "timeout"
-	}
-	return &gears.RemoteError{Network: n, Kind: gears.RemoteTemporary, Message: msg, Err: err}
-}
-
-// clean keeps at most n runes of s, without control characters or
-// invalid UTF-8: text from a remote server is untrusted.
-func clean(s string, n int) string {
-	var b strings.Builder
-	count := 0
-	for _, r := range strings.ToValidUTF8(s, " ") {
-		if unicode.IsControl(r) {
-			r = ' '
-		}
-		if count == n {
-			b.WriteString("…")
-			break
-		}
-		b.WriteRune(r)
-		count++
-	}
-	return strings.TrimSpace(b.String())
 }

@@ -1,7 +1,11 @@
 // Package outbound is how Gears calls other servers: the social networks'
-// APIs now, webhooks later. One client setup, with timeouts fit for work in
+// APIs, feeds and webhooks. One client setup, with timeouts fit for work in
 // the background and redirects never followed (following one would turn a
-// POST into a GET, and send credentials where they were not meant to go).
+// POST into a GET, and send credentials where they were not meant to go),
+// and one reading of what comes back: a failure without an answer
+// (TransportError), an error status (StatusError), Retry-After
+// (RetryAfter) and the server's own words, which are untrusted
+// (RemoteText).
 package outbound
 
 import (
