@@ -13,7 +13,7 @@ type Workspace struct {
 	Name      string    `json:"name"`
 	Timezone  string    `json:"timezone"`
 	Language  string    `json:"language"` // of e-mails and reports sent for the workspace: en or es
-	Role      Role      `json:"role"` // the acting user's role in it
+	Role      Role      `json:"role"`     // the acting user's role in it
 	CreatedAt time.Time `json:"-"`
 }
 

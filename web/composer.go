@@ -261,4 +261,3 @@ func (s *Server) postAction(action string) handlerFunc {
 
 // composingActivity is the activity writing a post counts toward.
 const composingActivity = "maintenance.calendar"
-
