@@ -23,6 +23,9 @@ func TransportError(n gears.Network, err error) *gears.RemoteError {
 	msg := "no answer"
 	var te interface{ Timeout() bool }
 	switch {
+	case errors.Is(err, ErrNotPublic):
+		// Refused here, for good: the address is an internal one.
+		return &gears.RemoteError{Network: n, Kind: gears.RemoteRejected, Message: ErrNotPublic.Error(), Err: err}
 	case errors.Is(err, context.Canceled):
 		msg = "cancelled"
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &te) && te.Timeout():

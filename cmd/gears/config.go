@@ -32,7 +32,10 @@ type Config struct {
 	RescueAfter time.Duration // a job running this long is taken as lost with its process (0: 4 min)
 	PollEvery   time.Duration // how often accounts and saved searches are read (0: 1 min)
 	AppView     string        // the Bluesky AppView, as an atproto-proxy value ("": Bluesky's own)
-	SMTP        notify.SMTPConfig
+	// AllowPrivate lets feeds and webhooks reach this machine and private
+	// networks; by default they reach public addresses only.
+	AllowPrivate bool
+	SMTP         notify.SMTPConfig
 }
 
 // DefaultConfig returns the configuration of a plain `gears serve`.
@@ -70,6 +73,13 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 		c.PollEvery = d
 	}
 	set(&c.AppView, "GEARS_BLUESKY_APPVIEW")
+	if v := getenv("GEARS_ALLOW_PRIVATE_ADDRESSES"); v != "" {
+		allow, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("GEARS_ALLOW_PRIVATE_ADDRESSES %q: want true or false", v)
+		}
+		c.AllowPrivate = allow
+	}
 	set(&c.SMTP.Host, "GEARS_SMTP_HOST")
 	set(&c.SMTP.Username, "GEARS_SMTP_USERNAME")
 	set(&c.SMTP.Password, "GEARS_SMTP_PASSWORD")

@@ -3,6 +3,7 @@ package main
 import (
 	"gears/feeds"
 	"gears/notify"
+	"gears/outbound"
 
 	"context"
 	"errors"
@@ -92,6 +93,12 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Accounts = store.NewAccountService(db, m.Vault, m.Connectors)
 	publisher := store.NewPublisher(db, m.Accounts)
 	listening := store.NewListeningService(db, m.Accounts)
+	// Feeds and webhooks go where members of a workspace say: public
+	// addresses only, unless the operator allows more.
+	targets := outbound.Public()
+	if m.Config.AllowPrivate {
+		targets = outbound.Client(nil)
+	}
 	var mailer *notify.Mailer
 	if m.Config.SMTP.Host != "" {
 		mailer = &notify.Mailer{Config: m.Config.SMTP}
@@ -108,13 +115,13 @@ func (m *Main) Open(ctx context.Context) error {
 			Inbox:      store.NewInboxService(db, store.NewPostService(db, m.Connectors)),
 			Publisher:  publisher,
 			Connectors: m.Connectors,
-			Feeds:      &feeds.Reader{},
+			Feeds:      &feeds.Reader{Client: targets},
 			Logger:     m.Logger.With("component", "inbox"),
 			Every:      m.Config.PollEvery,
 		},
 		Crisis: &jobs.Crisis{
 			Store:   store.NewCrisisService(db, m.Vault),
-			Webhook: &notify.WebhookSender{},
+			Webhook: &notify.WebhookSender{Client: targets},
 			Mailer:  mailer,
 			BaseURL: m.Config.BaseURL,
 			Logger:  m.Logger.With("component", "crisis"),
