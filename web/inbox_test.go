@@ -1004,3 +1004,26 @@ func TestLinkConversationToIncident(t *testing.T) {
 		t.Errorf("another workspace's or no incident = %d, want 404", st)
 	}
 }
+
+// TestOverviewShowsCrisis: a recent alert and an open incident are on the
+// workspace's overview, explained in the reader's language.
+func TestOverviewShowsCrisis(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, store.SQLite)
+	now := time.Now().UTC().Truncate(time.Minute)
+	alert := crisis.Alert{Kind: crisis.KindVolume, Start: now.Add(-4 * time.Minute), At: now, Observed: 34, Expected: 10, Ratio: 3.4,
+		NegativeShare: 0.61, UsualNegativeShare: 0.05, Weekday: time.Tuesday, Hour: 10}
+	crisisStore := store.NewCrisisService(f.db, f.net.vault)
+	if err := crisisStore.SaveDetection(context.Background(), store.Detection{WorkspaceID: f.ws.ID, ObservedUntil: time.UnixMilli(0)}, []byte("{}"), now,
+		[]store.RaisedAlert{{Kind: string(alert.Kind), Start: alert.Start, At: alert.At, Data: alert}}); err != nil {
+		t.Fatal(err)
+	}
+	b := signIn(t, f, "analyst")
+	st, body, _ := b.get(f.path("/"))
+	if st != 200 || !strings.Contains(body, "data-crisis-alert") || !strings.Contains(body, "3.4× the usual volume for a Tuesday 10:00, 61 % negative") {
+		t.Fatalf("overview = %d: no crisis alert explained", st)
+	}
+	if !strings.Contains(body, "data-open-incidents") || !strings.Contains(body, template.HTMLEscapeString(f.incident.Title)) {
+		t.Errorf("overview does not list the open incident %q", f.incident.Title)
+	}
+}

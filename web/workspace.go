@@ -83,6 +83,8 @@ type overviewPage struct {
 	Members      []*gears.Member
 	Now          time.Time
 	Disconnected []*gears.Account // accounts that need reconnecting: their posts wait
+	Alerts       []alertView       // crisis alerts of the last two hours
+	Incidents    []*gears.Incident // incidents not resolved
 }
 
 func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
@@ -99,6 +101,24 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range accounts {
 		if a.Status == gears.AccountNeedsReconnect {
 			p.Disconnected = append(p.Disconnected, a)
+		}
+	}
+	alerts, err := s.crisis.FindAlerts(r.Context(), ws.ID, 5)
+	if err != nil {
+		return err
+	}
+	for _, a := range s.alertViews(r, alerts) {
+		if time.Since(a.At) < 2*time.Hour {
+			p.Alerts = append(p.Alerts, a)
+		}
+	}
+	incidents, err := s.incidents.FindIncidents(r.Context(), ws.ID)
+	if err != nil {
+		return err
+	}
+	for _, in := range incidents {
+		if in.Status != gears.IncidentResolved {
+			p.Incidents = append(p.Incidents, in)
 		}
 	}
 	return s.render(w, r, "overview", "overview", p)
