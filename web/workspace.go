@@ -82,7 +82,7 @@ func (s *Server) switchWorkspace(w http.ResponseWriter, r *http.Request) error {
 type overviewPage struct {
 	Members      []*gears.Member
 	Now          time.Time
-	Disconnected []*gears.Account // accounts that need reconnecting: their posts wait
+	Disconnected []*gears.Account  // accounts that need reconnecting: their posts wait
 	Alerts       []alertView       // crisis alerts of the last two hours
 	Incidents    []*gears.Incident // incidents not resolved
 }
