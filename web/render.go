@@ -68,8 +68,12 @@ func mustParsePages() *pages {
 	if err != nil {
 		panic(err)
 	}
+	// The layout and partials are parsed once; each page is added to a
+	// copy of them (parsing them again for every page took most of the
+	// server's start-up).
+	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html"))
 	for _, name := range names {
-		t := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html", name))
+		t := template.Must(template.Must(base.Clone()).ParseFS(templateFS, name))
 		p.byName[strings.TrimSuffix(path.Base(name), ".html")] = t
 	}
 	return p
