@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 //go:embed lexicon/*.tsv
@@ -59,7 +60,9 @@ type lexicon struct {
 
 const maxPhrase = 4 // words in the longest phrase
 
-var lex = mustLoad()
+// lexicons is loaded on first use, not when the program starts (it takes
+// about 10 ms, which every start of gears would otherwise pay).
+var lexicons = sync.OnceValue(mustLoad)
 
 func mustLoad() *lexicon {
 	l, err := load()

@@ -49,6 +49,7 @@ var pool = sync.Pool{New: func() any { return &state{} }}
 func Analyze(text, lang string) Result {
 	s := pool.Get().(*state)
 	s.reset()
+	lex := lexicons()
 	s.tokenize(text, lex)
 	l := langIndex(lang)
 	if l < 0 {
@@ -141,7 +142,7 @@ func (s *state) score(lang int) float64 {
 	mixedCaps := caps > 0 && caps < words
 
 	// Multi-word entries replace their words, longest first.
-	phrases := lex.phrases[lang]
+	phrases := lexicons().phrases[lang]
 	for i := 0; i < n; i++ {
 		if eff[i].flags&fPhrase == 0 {
 			continue

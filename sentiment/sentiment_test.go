@@ -246,6 +246,7 @@ func TestLexicon(t *testing.T) {
 	if _, err := load(); err != nil {
 		t.Fatal(err)
 	}
+	lex := lexicons()
 	var listed [numLangs]int
 	for _, e := range lex.words {
 		for l := range numLangs {
