@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -56,6 +57,8 @@ type DB struct {
 	// Jobs inserts the jobs that rows need, in the rows' transaction. It is
 	// set once the job client exists (package jobs), before serving.
 	Jobs JobInserter
+
+	stmts sync.Map // query → *sql.Stmt, prepared once (statement)
 }
 
 // Options configure Open.
@@ -125,6 +128,10 @@ func openPostgres(ctx context.Context, o Options) (*DB, error) {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.stmts.Range(func(_, s any) bool {
+		s.(*sql.Stmt).Close()
+		return true
+	})
 	err := db.db.Close()
 	if db.pool != nil {
 		db.pool.Close()
@@ -233,6 +240,38 @@ func (db *DB) execReturningID(tx *Tx, stmt *sql.Stmt, args ...any) (int64, error
 	return res.LastInsertId()
 }
 
+// prepareAll prepares queries once for the database, outside any
+// transaction (SQLite's one connection is free then), so that
+// Tx.statement finds them: the hot statements of ingestion are parsed once
+// per process, not once per transaction.
+func (db *DB) prepareAll(ctx context.Context, queries ...string) error {
+	for _, q := range queries {
+		q = db.rebind(q)
+		if _, ok := db.stmts.Load(q); ok {
+			continue
+		}
+		s, err := db.db.PrepareContext(ctx, q)
+		if err != nil {
+			return gears.Internal("prepare: %w", err)
+		}
+		if _, loaded := db.stmts.LoadOrStore(q, s); loaded {
+			s.Close()
+		}
+	}
+	return nil
+}
+
+// statement returns q, which prepareAll prepared, bound to this
+// transaction (or prepared for it alone when it was not). It closes with
+// the transaction.
+func (tx *Tx) statement(q string) (*sql.Stmt, error) {
+	q = tx.db.rebind(q)
+	if s, ok := tx.db.stmts.Load(q); ok {
+		return tx.tx.StmtContext(tx.ctx, s.(*sql.Stmt)), nil
+	}
+	return tx.tx.PrepareContext(tx.ctx, q)
+}
+
 // prepare compiles q once for many executions in this transaction (the
 // statement closes with it).
 func (tx *Tx) prepare(q string) (*sql.Stmt, error) {
@@ -282,6 +321,31 @@ func isUniqueViolation(err error) bool {
 
 // scanner is a *sql.Row or *sql.Rows.
 type scanner = interface{ Scan(...any) error }
+
+// queryPrepared is queryAll for a query prepareAll prepared.
+func queryPrepared[T any](tx *Tx, what string, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
+	stmt, err := tx.statement(q)
+	if err != nil {
+		return nil, gears.Internal("%s: %w", what, err)
+	}
+	rows, err := stmt.QueryContext(tx.ctx, args...)
+	if err != nil {
+		return nil, gears.Internal("%s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, gears.Internal("%s: %w", what, err)
+	}
+	return out, nil
+}
 
 // queryAll runs q and scans every row with scan; what names the query in
 // errors.

@@ -75,6 +75,12 @@ func (s *InboxService) Ingest(ctx context.Context, src Source, msgs []gears.Inbo
 	if key == "" || src.WorkspaceID == 0 {
 		return res, gears.Internal("ingest: no source")
 	}
+	// The statements every batch runs are prepared once, before the
+	// transaction (where SQLite's one connection is free).
+	if err := s.db.prepareAll(ctx, storedIDsSQL, threadsSQL, insertMessagesSQL(perStatement),
+		s.db.insertReturningID(createConversationSQL), touchConversationSQL); err != nil {
+		return res, err
+	}
 	err := s.db.InTx(ctx, func(tx *Tx) error {
 		var err error
 		res, err = ingest(tx, src, key, msgs)
@@ -151,10 +157,9 @@ func ingest(tx *Tx, src Source, key string, msgs []gears.InboundMessage) (Ingest
 		in.conv = threads[in.m.Thread]
 		if in.conv == 0 {
 			if create == nil {
-				if create, err = tx.prepare(tx.db.insertReturningID(createConversationSQL)); err != nil {
+				if create, err = tx.statement(tx.db.insertReturningID(createConversationSQL)); err != nil {
 					return res, gears.Internal("create conversation: %w", err)
 				}
-				defer create.Close()
 			}
 			id, err := createConversation(tx, create, src, key, in)
 			if err != nil {
@@ -182,11 +187,10 @@ func ingest(tx *Tx, src Source, key string, msgs []gears.InboundMessage) (Ingest
 	if err := tx.db.indexMessages(tx, indexFrom); err != nil {
 		return res, err
 	}
-	touch, err := tx.prepare(touchConversationSQL)
+	touch, err := tx.statement(touchConversationSQL)
 	if err != nil {
 		return res, gears.Internal("update conversation: %w", err)
 	}
-	defer touch.Close()
 	for _, id := range order {
 		if err := touchConversation(tx, touch, id, byConv[id]); err != nil {
 			return res, err
@@ -270,27 +274,45 @@ func safeURL(u string) string {
 	return ""
 }
 
+// lookupChunk is how many IDs one lookup of stored messages or threads
+// takes: a fixed number (the last ID repeated to fill it), so that the
+// statement is prepared once.
+const lookupChunk = 100
+
+var (
+	storedIDsSQL = `SELECT remote_id FROM messages WHERE workspace_id = ? AND source = ? AND remote_id IN (` + placeholders(lookupChunk) + `)`
+	threadsSQL   = `SELECT thread, id, 1 FROM conversations WHERE workspace_id = ? AND source = ? AND thread IN (` + placeholders(lookupChunk) + `)
+		UNION ALL
+		SELECT m.remote_id, m.conversation_id, 0 FROM messages m JOIN conversations c ON c.id = m.conversation_id
+		WHERE m.workspace_id = ? AND m.source IN (?, 'out') AND c.source = ? AND m.remote_id IN (` + placeholders(lookupChunk) + `)`
+)
+
+// padded appends ids to args, repeating the last to fill lookupChunk.
+func padded(args []any, ids []string) []any {
+	for i := range lookupChunk {
+		args = append(args, ids[min(i, len(ids)-1)])
+	}
+	return args
+}
+
 // storedIDs returns which of the batch's remote IDs the source has.
 func storedIDs(tx *Tx, wsID int64, key string, batch []*ingested) (map[string]bool, error) {
 	out := map[string]bool{}
-	const chunk = 400
-	for start := 0; start < len(batch); start += chunk {
-		end := min(start+chunk, len(batch))
-		args := make([]any, 0, end-start+2)
-		args = append(args, wsID, key)
-		for _, in := range batch[start:end] {
-			args = append(args, in.m.RemoteID)
-		}
-		q := `SELECT remote_id FROM messages WHERE workspace_id = ? AND source = ? AND remote_id IN (` + placeholders(end-start) + `)`
-		ids, err := queryAll(tx, "stored messages", func(r scanner) (string, error) {
+	ids := make([]string, len(batch))
+	for i, in := range batch {
+		ids[i] = in.m.RemoteID
+	}
+	for start := 0; start < len(ids); start += lookupChunk {
+		part := ids[start:min(start+lookupChunk, len(ids))]
+		found, err := queryPrepared(tx, "stored messages", func(r scanner) (string, error) {
 			var id string
 			err := r.Scan(&id)
 			return id, err
-		}, q, args...)
+		}, storedIDsSQL, padded([]any{wsID, key}, part)...)
 		if err != nil {
 			return nil, err
 		}
-		for _, id := range ids {
+		for _, id := range found {
 			out[id] = true
 		}
 	}
@@ -317,31 +339,20 @@ func threadConversations(tx *Tx, wsID int64, key string, batch []*ingested) (map
 			threads = append(threads, in.m.Thread)
 		}
 	}
-	const chunk = 400
-	for start := 0; start < len(threads); start += chunk {
-		part := threads[start:min(start+chunk, len(threads))]
-		args := make([]any, 0, 2*len(part)+4)
-		args = append(args, wsID, key)
-		for _, t := range part {
-			args = append(args, t)
-		}
-		args = append(args, wsID, key, key)
-		for _, t := range part {
-			args = append(args, t)
-		}
+	for start := 0; start < len(threads); start += lookupChunk {
+		part := threads[start:min(start+lookupChunk, len(threads))]
+		args := padded([]any{wsID, key}, part)
+		args = padded(append(args, wsID, key, key), part)
 		type hit struct {
 			thread string
 			conv   int64
 			byKey  bool
 		}
-		hits, err := queryAll(tx, "find threads", func(r scanner) (hit, error) {
+		hits, err := queryPrepared(tx, "find threads", func(r scanner) (hit, error) {
 			var h hit
 			err := r.Scan(&h.thread, &h.conv, &h.byKey)
 			return h, err
-		}, `SELECT thread, id, 1 FROM conversations WHERE workspace_id = ? AND source = ? AND thread IN (`+placeholders(len(part))+`)
-			UNION ALL
-			SELECT m.remote_id, m.conversation_id, 0 FROM messages m JOIN conversations c ON c.id = m.conversation_id
-			WHERE m.workspace_id = ? AND m.source IN (?, 'out') AND c.source = ? AND m.remote_id IN (`+placeholders(len(part))+`)`, args...)
+		}, threadsSQL, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -383,27 +394,28 @@ func createConversation(tx *Tx, stmt *sql.Stmt, src Source, key string, in *inge
 	return id, nil
 }
 
+// perStatement is how many messages one insert statement writes.
+const perStatement = 50
+
+// insertMessagesSQL inserts n messages.
+func insertMessagesSQL(n int) string {
+	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	return `INSERT INTO messages (workspace_id, conversation_id, source, remote_id, kind, author, author_name, author_url, text, url, lang, sentiment, score, reply_to, created_at, received_at) VALUES ` +
+		strings.Repeat(row+", ", n-1) + row
+}
+
 // insertMessages writes the batch's messages, many rows per statement,
 // each statement prepared once: SQLite parses it once, not once per row.
 func insertMessages(tx *Tx, wsID int64, key string, batch []*ingested, now time.Time) error {
-	const perStatement = 50
-	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	statements := map[int]*sql.Stmt{}
-	defer func() {
-		for _, st := range statements {
-			st.Close()
-		}
-	}()
 	received := millis(now)
 	args := make([]any, 0, 16*perStatement)
 	for start := 0; start < len(batch); start += perStatement {
 		part := batch[start:min(start+perStatement, len(batch))]
 		stmt := statements[len(part)]
 		if stmt == nil {
-			q := `INSERT INTO messages (workspace_id, conversation_id, source, remote_id, kind, author, author_name, author_url, text, url, lang, sentiment, score, reply_to, created_at, received_at) VALUES ` +
-				strings.Repeat(row+", ", len(part)-1) + row
 			var err error
-			if stmt, err = tx.prepare(q); err != nil {
+			if stmt, err = tx.statement(insertMessagesSQL(len(part))); err != nil {
 				return gears.Internal("insert messages: %w", err)
 			}
 			statements[len(part)] = stmt
