@@ -329,28 +329,18 @@ func queryPrepared[T any](tx *Tx, what string, scan func(scanner) (T, error), q 
 		return nil, gears.Internal("%s: %w", what, err)
 	}
 	rows, err := stmt.QueryContext(tx.ctx, args...)
-	if err != nil {
-		return nil, gears.Internal("%s: %w", what, err)
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, gears.Internal("%s: %w", what, err)
-	}
-	return out, nil
+	return collect(rows, err, what, scan)
 }
 
 // queryAll runs q and scans every row with scan; what names the query in
 // errors.
 func queryAll[T any](tx *Tx, what string, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
 	rows, err := tx.query(q, args...)
+	return collect(rows, err, what, scan)
+}
+
+// collect scans every row of a query's answer with scan, and closes it.
+func collect[T any](rows *sql.Rows, err error, what string, scan func(scanner) (T, error)) ([]T, error) {
 	if err != nil {
 		return nil, gears.Internal("%s: %w", what, err)
 	}

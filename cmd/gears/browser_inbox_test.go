@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"strings"
 	"sync"
@@ -17,7 +16,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"gears"
-	"gears/mastodon"
 	"gears/mastodon/mastodontest"
 	"gears/store"
 )
@@ -32,22 +30,7 @@ func bootInbox(t *testing.T) *Main {
 	cfg.DataDir = t.TempDir()
 	cfg.Workers = 5
 	cfg.PollEvery = 500 * time.Millisecond
-	var logs bytes.Buffer
-	m := NewMain(cfg, slog.New(slog.NewTextHandler(&lockedBuffer{b: &logs}, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	m.Connectors = store.Connectors{gears.Mastodon: mastodon.New(nil)}
-	if err := m.Open(context.Background()); err != nil {
-		m.Close()
-		t.Fatalf("open: %v\n%s", err, logs.String())
-	}
-	t.Cleanup(func() {
-		if err := m.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-		if t.Failed() {
-			t.Log(logs.String())
-		}
-	})
-	return m
+	return bootMastodon(t, cfg)
 }
 
 // connectMastodon connects the brand's account on masto to ws.

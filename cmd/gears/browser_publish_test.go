@@ -321,8 +321,16 @@ func bootWithMastodonOnly(t *testing.T) *Main {
 	cfg.Addr = "127.0.0.1:0"
 	cfg.DataDir = t.TempDir()
 	cfg.Workers = 5
+	return bootMastodon(t, cfg)
+}
+
+// bootMastodon starts a whole Gears of cfg with Mastodon as its only
+// network, stopped when the test ends; its warnings are shown if the test
+// fails.
+func bootMastodon(t *testing.T, cfg Config) *Main {
+	t.Helper()
 	var logs bytes.Buffer
-	m := NewMain(cfg, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	m := NewMain(cfg, slog.New(slog.NewTextHandler(&lockedBuffer{b: &logs}, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	m.Connectors = store.Connectors{gears.Mastodon: mastodon.New(nil)}
 	if err := m.Open(context.Background()); err != nil {
 		m.Close()
