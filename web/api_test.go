@@ -20,8 +20,18 @@ type apiResult struct {
 
 func (f *fixture) api(t *testing.T, a *actor, method, path, body string) apiResult {
 	t.Helper()
+	return f.apiIn(t, a, "", method, path, body)
+}
+
+// apiIn is f.api in a language ("": none asked): the request asks for it
+// with Accept-Language. a nil actor sends no token.
+func (f *fixture) apiIn(t *testing.T, a *actor, lang, method, path, body string) apiResult {
+	t.Helper()
 	req, _ := http.NewRequest(method, f.srv.URL+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	if lang != "" {
+		req.Header.Set("Accept-Language", lang)
+	}
 	if a != nil {
 		req.Header.Set("Authorization", "Bearer "+a.token)
 	}

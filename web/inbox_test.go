@@ -2,11 +2,8 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"html/template"
-	"io"
-	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -66,25 +63,6 @@ func (f *fixture) otherConversation(t testing.TB) int64 {
 	}
 	return f.ingest(t, &store.Source{WorkspaceID: f.other.ID, Network: gears.Mastodon, SearchID: &s.ID},
 		toot("5001", gears.KindMatch, "someone@example.social", "Elsewhere is lovely", "en", time.Minute))[0]
-}
-
-// apiIn is f.api in a language: the request asks for it with
-// Accept-Language.
-func (f *fixture) apiIn(t *testing.T, a *actor, lang, method, path, body string) apiResult {
-	t.Helper()
-	req, _ := http.NewRequest(method, f.srv.URL+path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept-Language", lang)
-	req.Header.Set("Authorization", "Bearer "+a.token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	r := apiResult{status: resp.StatusCode, raw: string(b)}
-	json.Unmarshal(b, &r.body)
-	return r
 }
 
 // jsonType names the JSON type of a decoded value.

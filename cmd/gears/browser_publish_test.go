@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"strings"
 	"testing"
@@ -325,26 +323,10 @@ func bootWithMastodonOnly(t *testing.T) *Main {
 }
 
 // bootMastodon starts a whole Gears of cfg with Mastodon as its only
-// network, stopped when the test ends; its warnings are shown if the test
-// fails.
+// network, stopped when the test ends.
 func bootMastodon(t *testing.T, cfg Config) *Main {
 	t.Helper()
-	var logs bytes.Buffer
-	m := NewMain(cfg, slog.New(slog.NewTextHandler(&lockedBuffer{b: &logs}, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	m.Connectors = store.Connectors{gears.Mastodon: mastodon.New(nil)}
-	if err := m.Open(context.Background()); err != nil {
-		m.Close()
-		t.Fatalf("open: %v\n%s", err, logs.String())
-	}
-	t.Cleanup(func() {
-		if err := m.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-		if t.Failed() {
-			t.Log(logs.String())
-		}
-	})
-	return m
+	return bootWith(t, cfg, store.Connectors{gears.Mastodon: mastodon.New(nil)})
 }
 
 // findPost reads a post from the database as ctx's user sees it.

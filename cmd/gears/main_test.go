@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"gears/store"
 	"io"
 	"log/slog"
 	"net/http"
@@ -24,10 +25,17 @@ func env(kv ...string) func(string) string {
 }
 
 // boot starts a whole Gears on port 0 and stops it when the test ends.
-func boot(t *testing.T, cfg Config) *Main {
+func boot(t *testing.T, cfg Config) *Main { return bootWith(t, cfg, nil) }
+
+// bootWith is boot with the networks given (nil: the real ones); the logs
+// are shown when the test fails.
+func bootWith(t *testing.T, cfg Config, connectors store.Connectors) *Main {
 	t.Helper()
 	var logs bytes.Buffer
-	m := NewMain(cfg, slog.New(slog.NewTextHandler(&logs, nil)))
+	m := NewMain(cfg, slog.New(slog.NewTextHandler(&lockedBuffer{b: &logs}, nil)))
+	if connectors != nil {
+		m.Connectors = connectors
+	}
 	if err := m.Open(context.Background()); err != nil {
 		m.Close()
 		t.Fatalf("open: %v\n%s", err, logs.String())

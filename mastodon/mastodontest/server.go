@@ -898,15 +898,7 @@ func (s *Server) accountStatuses(w http.ResponseWriter, r *http.Request, id stri
 		}
 		all = append(all, st)
 	}
-	page := paginate(all, statusKey, q, limit)
-	out := make([]any, 0, len(page))
-	for _, st := range page {
-		out = append(out, s.statusJSON(st))
-	}
-	if len(page) > 0 {
-		s.setLink(w, "/api/v1/accounts/"+id+"/statuses", keep(q, "limit", "exclude_reblogs"), page[0].ID, page[len(page)-1].ID)
-	}
-	writeJSON(w, http.StatusOK, out)
+	s.writeStatusPage(w, "/api/v1/accounts/"+id+"/statuses", q, keep(q, "limit", "exclude_reblogs"), limit, all)
 }
 
 func (s *Server) instance(w http.ResponseWriter, r *http.Request) {

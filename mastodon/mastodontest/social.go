@@ -569,15 +569,7 @@ func (s *Server) tagTimeline(w http.ResponseWriter, r *http.Request, tag string)
 		}
 		all = append(all, st)
 	}
-	page := paginate(all, statusKey, q, limit)
-	out := make([]any, 0, len(page))
-	for _, st := range page {
-		out = append(out, s.statusJSON(st))
-	}
-	if len(page) > 0 {
-		s.setLink(w, "/api/v1/timelines/tag/"+url.PathEscape(tag), keep(q, "limit", "local", "only_media"), page[0].ID, page[len(page)-1].ID)
-	}
-	writeJSON(w, http.StatusOK, out)
+	s.writeStatusPage(w, "/api/v1/timelines/tag/"+url.PathEscape(tag), q, keep(q, "limit", "local", "only_media"), limit, all)
 }
 
 // snowflakeTime is the time in a Mastodon ID (milliseconds << 16).
@@ -677,4 +669,19 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, res)
+}
+
+// writeStatusPage answers one page of statuses (newest first, as q asks)
+// with the Link header of the pages around it; path and kept are what the
+// links repeat.
+func (s *Server) writeStatusPage(w http.ResponseWriter, path string, q, kept url.Values, limit int, all []*Status) {
+	page := paginate(all, statusKey, q, limit)
+	out := make([]any, 0, len(page))
+	for _, st := range page {
+		out = append(out, s.statusJSON(st))
+	}
+	if len(page) > 0 {
+		s.setLink(w, path, kept, page[0].ID, page[len(page)-1].ID)
+	}
+	writeJSON(w, http.StatusOK, out)
 }
