@@ -92,11 +92,10 @@ func (w *PublishWorker) Work(ctx context.Context, job *river.Job[queue.Publish])
 		}
 	}
 	log.Info("published", "remote_id", pub.RemoteID)
-	if err := w.Publisher.Succeed(ctx, att, pub); err != nil {
-		return err
-	}
+	// The hold comes first: once the post shows as published, a post
+	// written next must already find the account held.
 	w.respectQuota(ctx, log, conn, att)
-	return nil
+	return w.Publisher.Succeed(ctx, att, pub)
 }
 
 // respectQuota holds the account's other deliveries when the network says
