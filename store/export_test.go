@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"gears"
 )
@@ -52,3 +53,22 @@ func JobsForTest(db *DB) ([][2]int64, error) {
 }
 
 var jsonUnmarshal = func(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// AddDailyForTest adds to the daily roll-up of results and returns the row's
+// likes and conversion value after it.
+func AddDailyForTest(db *DB, ws int64, at time.Time, loc *time.Location, network string, likes, valueCents int64) (int64, int64, error) {
+	k := dailyKey{Workspace: ws, Day: epochDay(at, loc), Network: network}
+	var gotLikes, gotValue int64
+	err := db.InTx(context.Background(), func(tx *Tx) error {
+		if err := tx.addDaily(k, dailyDelta{Likes: likes, ConversionValueCents: valueCents}); err != nil {
+			return err
+		}
+		return tx.queryRow(`SELECT likes, conversion_value_cents FROM daily_metrics
+			WHERE workspace_id = ? AND day = ? AND network = ? AND account_id = 0 AND campaign = ''`,
+			k.Workspace, k.Day, k.Network).Scan(&gotLikes, &gotValue)
+	})
+	return gotLikes, gotValue, err
+}
+
+// EpochDayForTest is epochDay.
+func EpochDayForTest(t time.Time, loc *time.Location) int64 { return epochDay(t, loc) }

@@ -6,12 +6,29 @@ import "gears"
 // reach it. The access test walks this table: a route added here without a
 // test case fails it.
 func (s *Server) routeTable() []Route {
-	page := func(method, pattern string, access Access, action gears.Action, h handlerFunc) Route {
-		return Route{Method: method, Pattern: pattern, Access: access, Action: action, handle: h}
+	routes := s.coreRoutes()
+	// The strategy and results gears keep their routes beside their
+	// handlers; the access test walks them all the same.
+	for _, more := range [][]Route{s.strategyRoutes(), s.metricsRoutes(), s.linkRoutes(), s.reportRoutes()} {
+		routes = append(routes, more...)
 	}
-	api := func(method, pattern string, access Access, action gears.Action, h handlerFunc) Route {
-		return Route{Method: method, Pattern: "/api/v1" + pattern, API: true, Access: access, Action: action, handle: h}
-	}
+	return routes
+}
+
+// pageRoute and apiRoute build the routes of the table: a page or form
+// action, and an endpoint of the JSON API under /api/v1.
+func pageRoute(method, pattern string, access Access, action gears.Action, h handlerFunc) Route {
+	return Route{Method: method, Pattern: pattern, Access: access, Action: action, handle: h}
+}
+
+func apiRoute(method, pattern string, access Access, action gears.Action, h handlerFunc) Route {
+	return Route{Method: method, Pattern: "/api/v1" + pattern, API: true, Access: access, Action: action, handle: h}
+}
+
+// coreRoutes are the routes of the foundation, the planner, publishing and
+// the inbox.
+func (s *Server) coreRoutes() []Route {
+	page, api := pageRoute, apiRoute
 	const (
 		view     = gears.ActionView
 		edit     = gears.ActionEdit
@@ -47,7 +64,6 @@ func (s *Server) routeTable() []Route {
 		// A workspace's pages.
 		page("GET", "/w/{ws}/{$}", Workspace, view, s.overview),
 		page("GET", "/w/{ws}/planner", Workspace, view, s.plannerPage),
-		page("GET", "/w/{ws}/strategy", Workspace, view, s.gearSection("strategy")),
 		page("GET", "/w/{ws}/calendar", Workspace, view, s.calendarPage),
 		page("GET", "/w/{ws}/calendar.csv", Workspace, view, s.calendarCSV),
 		page("GET", "/w/{ws}/calendar/import", Workspace, edit, s.importPage),
@@ -98,7 +114,6 @@ func (s *Server) routeTable() []Route {
 		page("POST", "/w/{ws}/crisis/channels", Workspace, settings, s.createChannelForm),
 		page("POST", "/w/{ws}/crisis/channels/{channel}/delete", Workspace, settings, s.channelAction("delete")),
 		page("POST", "/w/{ws}/crisis/channels/{channel}/test", Workspace, settings, s.channelAction("test")),
-		page("GET", "/w/{ws}/metrics", Workspace, reports, s.gearSection("metrics")),
 		page("GET", "/w/{ws}/settings", Workspace, settings, s.settingsPage),
 		page("POST", "/w/{ws}/settings", Workspace, settings, s.updateSettings),
 		page("POST", "/w/{ws}/delete", Workspace, del, s.deleteWorkspace),
