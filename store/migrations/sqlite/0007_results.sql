@@ -58,3 +58,36 @@ CREATE TABLE daily_metrics (
     unvalued_conversions   INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (workspace_id, day, network, account_id, campaign)
 ) STRICT, WITHOUT ROWID;
+
+-- Competitors and their public profiles, whose follower counts are read
+-- daily like the workspace's own accounts.
+CREATE TABLE competitors (
+    id           INTEGER PRIMARY KEY,
+    workspace_id INTEGER NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    name         TEXT    NOT NULL,
+    network      TEXT    NOT NULL,
+    handle       TEXT    NOT NULL,  -- as the network names it: user@server, or a Bluesky handle
+    profile_url  TEXT    NOT NULL DEFAULT '',
+    notes        TEXT    NOT NULL DEFAULT '',
+    created_at   INTEGER NOT NULL,
+    UNIQUE (workspace_id, network, handle)
+) STRICT;
+
+-- Follower counts, one a day (the workspace's local date, as in
+-- daily_metrics) per account of the workspace or competitor's profile:
+-- exactly one of account_id and competitor_id is set.
+CREATE TABLE follower_counts (
+    id            INTEGER PRIMARY KEY,
+    workspace_id  INTEGER NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    account_id    INTEGER REFERENCES accounts (id) ON DELETE CASCADE,
+    competitor_id INTEGER REFERENCES competitors (id) ON DELETE CASCADE,
+    day           INTEGER NOT NULL,
+    followers     INTEGER NOT NULL,
+    following     INTEGER NOT NULL DEFAULT 0,
+    posts         INTEGER NOT NULL DEFAULT 0,
+    read_at       INTEGER NOT NULL,
+    CHECK ((account_id IS NULL) <> (competitor_id IS NULL))
+) STRICT;
+CREATE UNIQUE INDEX follower_counts_account_day ON follower_counts (account_id, day) WHERE account_id IS NOT NULL;
+CREATE UNIQUE INDEX follower_counts_competitor_day ON follower_counts (competitor_id, day) WHERE competitor_id IS NOT NULL;
+CREATE INDEX follower_counts_workspace_day ON follower_counts (workspace_id, day);
