@@ -525,3 +525,21 @@ func TestInvalidInputs(t *testing.T) {
 		})
 	}
 }
+
+func TestCountAndHoursAsArguments(t *testing.T) {
+	for _, c := range []struct {
+		lang, want string
+		arg        any
+	}{
+		{"en", "1,234,567", roi.Count(1234567)},
+		{"es", "1.234.567", roi.Count(1234567)},
+		{"es", "-1.200", roi.Count(-1200)},
+		{"en", "12.5", roi.Hours(12.5)},
+		{"es", "1.012,25", roi.Hours(1012.25)},
+		{"es", "3", roi.Hours(3)},
+	} {
+		if got := locale.T(c.lang, "roi.plain", c.arg); got != c.want {
+			t.Errorf("%s: %q, want %q", c.lang, got, c.want)
+		}
+	}
+}

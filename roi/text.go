@@ -169,3 +169,11 @@ func (s sumExpr) MessageArgs() []any {
 	}
 	return []any{chain, s.total}
 }
+
+// Count returns n as an argument of a message (locale.T), written with the
+// language's thousands separator: 1,234 or 1.234.
+func Count(n int64) any { return count(n) }
+
+// Hours returns h as an argument of a message, with up to three decimals
+// and the language's separators: 12.5 or 12,5.
+func Hours(h float64) any { return hoursArg(decimal(h)) }
