@@ -46,6 +46,9 @@ type Connector struct {
 	mu        sync.Mutex
 	rates     map[string]RateLimit
 	ids       map[string]string // the account ID of each token, by rateKey
+	// singleStatus holds the servers without GET /api/v1/statuses?id[]=
+	// (before Mastodon 4.3): PostCounts reads their statuses one by one.
+	singleStatus sync.Map
 }
 
 // New returns a connector that uses client, or, when client is nil, a

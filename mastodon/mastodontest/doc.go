@@ -88,6 +88,12 @@
 //     Server.Authorizer and redirects with code and state), POST
 //     /oauth/token (authorization_code; single-use codes; 400
 //     invalid_grant, 401 invalid_client).
+//   - GET /api/v1/statuses/:id, GET /api/v1/statuses?id[]= (Mastodon 4.3;
+//     Config.NoStatusesIndex answers 404 as older servers do), GET
+//     /api/v1/accounts/:id and GET /api/v1/accounts/lookup?acct=, with the
+//     counts of statuses (quotes_count included) and accounts; tests set
+//     them with SetCounts, SetAccountCounts and SetStatusFields (hostile
+//     fields), and delete a status with DeleteStatus (see metrics.go).
 //   - Rate limits on every answer: X-RateLimit-Limit,
 //     X-RateLimit-Remaining, X-RateLimit-Reset (ISO 8601, windows aligned
 //     on the epoch as Rack::Attack does), per token (per IP without one);

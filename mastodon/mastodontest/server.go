@@ -42,6 +42,9 @@ type Config struct {
 	// StreamingURL is the streaming base URL the instance advertises;
 	// the server itself (ws://127.0.0.1:port) when empty.
 	StreamingURL string
+	// NoStatusesIndex answers 404 to GET /api/v1/statuses?id[]=, as
+	// Mastodon before 4.3 does.
+	NoStatusesIndex bool
 }
 
 func (c Config) withDefaults() Config {
@@ -196,6 +199,7 @@ type Server struct {
 	requests      []string // "METHOD /path"
 	authorizer    string   // account ID that approves /oauth/authorize
 	streams       map[*subscriber]bool
+	counts        countsState // metrics.go
 }
 
 type idemEntry struct {
@@ -483,6 +487,9 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.getMedia(w, r, strings.TrimPrefix(p, "/api/v1/media/"))
 	case r.Method == http.MethodGet && strings.HasPrefix(p, "/api/v1/accounts/") && strings.HasSuffix(p, "/statuses"):
 		s.accountStatuses(w, r, strings.TrimSuffix(strings.TrimPrefix(p, "/api/v1/accounts/"), "/statuses"))
+	case r.Method == http.MethodGet && (p == "/api/v1/statuses" || strings.HasPrefix(p, "/api/v1/statuses/") ||
+		p == "/api/v1/accounts/lookup" || strings.HasPrefix(p, "/api/v1/accounts/") && strings.Count(p, "/") == 4):
+		s.routeCounts(w, r)
 	case r.Method == http.MethodGet && p == "/api/v1/notifications":
 		s.getNotifications(w, r)
 	case r.Method == http.MethodGet && p == "/api/v1/conversations":
@@ -533,12 +540,14 @@ func (s *Server) accountJSON(a *Account) map[string]any {
 	if name == "" {
 		name = strings.ToUpper(a.Username[:1]) + a.Username[1:]
 	}
-	return map[string]any{
+	m := map[string]any{
 		"id": a.ID, "username": a.Username, "acct": a.Acct(), "display_name": name,
 		"locked": false, "bot": false, "created_at": "2024-01-01T00:00:00.000Z", "note": "",
 		"url": s.profileURL(a), "avatar": s.URL + "/avatars/original/missing.png",
 		"followers_count": 0, "following_count": 0, "statuses_count": 0, "emojis": []any{}, "fields": []any{},
 	}
+	s.accountCounts(a, m)
+	return m
 }
 
 func (s *Server) profileURL(a *Account) string {
@@ -639,7 +648,7 @@ func (s *Server) statusJSON(st *Status) map[string]any {
 		}
 	}
 	base := s.profileURL(a)
-	return map[string]any{
+	m := map[string]any{
 		"id": st.ID, "created_at": st.CreatedAt.Format("2006-01-02T15:04:05.000Z"),
 		"in_reply_to_id": opt(st.InReplyToID), "in_reply_to_account_id": opt(st.InReplyToAccountID),
 		"sensitive": st.SpoilerText != "", "spoiler_text": st.SpoilerText,
@@ -652,6 +661,8 @@ func (s *Server) statusJSON(st *Status) map[string]any {
 		"replies_count": replies, "reblogs_count": reblogs, "favourites_count": len(s.favourites[st.ID]),
 		"favourited": false, "reblogged": false, "muted": false, "bookmarked": false,
 	}
+	s.statusCounts(st, m)
+	return m
 }
 
 func (s *Server) postStatus(w http.ResponseWriter, r *http.Request) {
