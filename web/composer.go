@@ -29,6 +29,13 @@ type composerPage struct {
 	OpenedAt int64
 	// Curated is the newest items of the workspace's feeds, to share.
 	Curated []curatedItem
+	// A tracked link to add (links.go), and the post's tracked links.
+	LinkURL, LinkContent string
+	Links                []linkJSON
+	// The counts of each published delivery (metrics.go).
+	Metrics []gears.DeliveryMetrics
+	// The workspace's campaigns, offered for the campaign field.
+	Campaigns []*gears.Campaign
 }
 
 // AccountName returns an account's handle for the deliveries list.
@@ -53,6 +60,9 @@ func (s *Server) composerData(r *http.Request, post *gears.Post) (*composerPage,
 	if p.Media, err = s.media.FindMedia(ctx, ws.ID); err != nil {
 		return nil, err
 	}
+	if p.Campaigns, err = s.strategy().FindCampaigns(ctx, ws.ID); err != nil {
+		return nil, err
+	}
 	if post == nil {
 		p.Curated = s.curated(r)
 		p.Date = r.URL.Query().Get("date")
@@ -64,6 +74,8 @@ func (s *Server) composerData(r *http.Request, post *gears.Post) (*composerPage,
 	if p.Comments, err = s.posts.FindComments(ctx, ws.ID, post.ID); err != nil {
 		return nil, err
 	}
+	p.Links = s.postLinks(r, ws.ID, post.ID)
+	p.Metrics = s.postMetrics(r, ws.ID, post.ID)
 	p.Text, p.Campaign, p.Tags, p.ContentType = post.Text, post.Campaign, strings.Join(post.Tags, ", "), post.ContentType
 	if post.ScheduledAt != nil {
 		local := post.ScheduledAt.In(ws.Location())
@@ -90,6 +102,7 @@ func readComposer(r *http.Request, p *composerPage, loc *time.Location) (gears.P
 	f := r.PostForm
 	p.Text, p.Date, p.Time, p.Campaign, p.Tags = f.Get("text"), f.Get("date"), f.Get("time"), f.Get("campaign"), f.Get("tags")
 	p.ContentType = gears.ContentType(f.Get("content_type"))
+	p.LinkURL, p.LinkContent = f.Get("link_url"), f.Get("link_content")
 	if opened, err := strconv.ParseInt(f.Get("opened_at"), 10, 64); err == nil {
 		p.OpenedAt = opened // shown again after an error: the writing time goes on
 	}
@@ -176,6 +189,10 @@ func (s *Server) savePost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in, err := readComposer(r, p, ws.Location())
+	var tracked []int64 // tracked links made for this save (links.go)
+	if err == nil {
+		tracked, err = s.trackLinks(r, ws.ID, id, &in, p.Accounts, p.LinkURL, p.LinkContent)
+	}
 	if err == nil {
 		if hasID {
 			post, err = s.posts.UpdatePost(r.Context(), ws.ID, id, in)
@@ -183,6 +200,7 @@ func (s *Server) savePost(w http.ResponseWriter, r *http.Request) error {
 			post, err = s.posts.CreatePost(r.Context(), ws.ID, in)
 		}
 	}
+	s.settleLinks(r, ws.ID, post, tracked, err)
 	if err != nil {
 		return s.formFailed(w, r, err, "composer", "calendar", p, &p.Err)
 	}

@@ -53,6 +53,7 @@ type Server struct {
 	listening  *store.ListeningService
 	incidents  *store.IncidentService
 	crisis     *store.CrisisService
+	tracking   *tracking // tracked links: the redirect's cache and click counter
 	logger     *slog.Logger
 	limiter    *loginLimiter
 	metrics    *metrics
@@ -95,11 +96,16 @@ func New(cfg Config, db *store.DB, logger *slog.Logger) *Server {
 	s.inbox = store.NewInboxService(db, s.posts)
 	s.listening = store.NewListeningService(db, s.accounts)
 	s.crisis = store.NewCrisisService(db, cfg.Vault)
+	s.tracking = newTracking(db)
 	s.mux = http.NewServeMux()
 	s.routes = s.routeTable()
 	for _, r := range s.routes {
 		s.mux.Handle(r.Method+" "+r.Pattern, s.wrap(r))
 	}
+	// The short-link redirect skips the routes' middleware (session,
+	// language, CSRF cookie, metrics): it serves anonymous visitors at
+	// volume and must set no cookie. See links.go.
+	s.mux.HandleFunc("GET /l/{code}", s.followLink)
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler()))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
