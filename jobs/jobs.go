@@ -48,6 +48,12 @@ type Config struct {
 	// Crisis works crisis mode's jobs when set: the spike detector and
 	// the alerts.
 	Crisis *Crisis
+	// Metrics works metrics collection's jobs when set: the counts of
+	// published posts and the daily follower counts.
+	Metrics *Metrics
+	// Reports works scheduled reports when set: the round that finds
+	// schedules due and the sends.
+	Reports *Reports
 }
 
 // New returns a job client; Start it to work jobs. It also becomes the
@@ -77,7 +83,19 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Crisis != nil {
 		cfg.Crisis.register(workers)
 	}
-	if cfg.Inbox != nil || cfg.Crisis != nil {
+	if cfg.Metrics != nil {
+		cfg.Metrics.register(workers)
+		if cfg.Metrics.Every <= 0 {
+			cfg.Metrics.Every = 10 * time.Minute
+		}
+	}
+	if cfg.Reports != nil {
+		cfg.Reports.register(workers)
+		if cfg.Reports.Every <= 0 {
+			cfg.Reports.Every = 5 * time.Minute
+		}
+	}
+	if cfg.Inbox != nil || cfg.Crisis != nil || cfg.Metrics != nil {
 		queues[queue.QueueInbox] = river.QueueConfig{MaxWorkers: 20}
 	}
 	if cfg.Publish != nil {
@@ -120,6 +138,14 @@ func New(cfg Config) (*Client, error) {
 			rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
 				func() (river.JobArgs, *river.InsertOpts) { return DetectArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 		}
+		if cfg.Metrics != nil {
+			rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(cfg.Metrics.Every),
+				func() (river.JobArgs, *river.InsertOpts) { return MetricsRoundArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
+		}
+	}
+	if !cfg.NoPeriodic && cfg.Reports != nil {
+		rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(cfg.Reports.Every),
+			func() (river.JobArgs, *river.InsertOpts) { return queue.ReportRound{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 	}
 	c, err := river.NewClient(cfg.DB.RiverDriver(), rc)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -120,10 +121,32 @@ type Mailer struct {
 
 // Mail is one message.
 type Mail struct {
-	To      []string // addresses, "alice@example.com" or "Alice <alice@example.com>"
-	Subject string   // one line; truncated at 250 characters
-	Text    string   // the plain-text body, required
-	HTML    string   // optional HTML alternative of Text
+	To          []string     // addresses, "alice@example.com" or "Alice <alice@example.com>"
+	Subject     string       // one line; truncated at 250 characters
+	Text        string       // the plain-text body, required
+	HTML        string       // optional HTML alternative of Text
+	Attachments []Attachment // optional files (a report's PDF)
+}
+
+// Attachment is a file sent with a message, base64-encoded.
+type Attachment struct {
+	Name        string // the file name, ASCII letters, digits, dot, dash and underscore
+	ContentType string // e.g. application/pdf
+	Data        []byte
+}
+
+// validName reports whether an attachment's name is safe in a header.
+func (a Attachment) validName() bool {
+	if a.Name == "" || len(a.Name) > 100 {
+		return false
+	}
+	for _, r := range a.Name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	_, _, err := mime.ParseMediaType(a.ContentType)
+	return err == nil && !strings.ContainsAny(a.ContentType, "\r\n")
 }
 
 // maxSubject is the longest subject sent, in runes.
@@ -162,6 +185,11 @@ func (m *Mailer) Send(ctx context.Context, msg Mail) error {
 	}
 	if strings.TrimSpace(msg.Text) == "" {
 		return rejected(NetworkEmail, "no text", gears.Invalid("text", "notify.mail_empty"))
+	}
+	for _, at := range msg.Attachments {
+		if !at.validName() {
+			return rejected(NetworkEmail, "invalid attachment", gears.Invalid("attachments", "notify.mail_attachment_invalid"))
+		}
 	}
 	data, err := compose(from, to, msg, time.Now())
 	if err != nil {
@@ -213,6 +241,9 @@ func compose(from *mail.Address, to []*mail.Address, msg Mail, now time.Time) ([
 	header("Message-ID", []string{messageID(from.Address)}, "")
 	header("MIME-Version", []string{"1.0"}, "")
 	header("Auto-Submitted", []string{"auto-generated"}, "")
+	if len(msg.Attachments) > 0 {
+		return composeMixed(&b, msg)
+	}
 	if msg.HTML == "" {
 		b.WriteString("Content-Type: text/plain; charset=utf-8\r\n")
 		b.WriteString("Content-Transfer-Encoding: quoted-printable\r\n\r\n")
@@ -426,4 +457,64 @@ func (a plainAuth) Next(_ []byte, more bool) ([]byte, error) {
 		return nil, errors.New("unexpected server challenge")
 	}
 	return nil, nil
+}
+
+// composeMixed writes the body of a message with attachments: a
+// multipart/mixed of the text (or the text and HTML alternative) and each
+// file in base64, lines of 76 characters.
+func composeMixed(b *bytes.Buffer, msg Mail) ([]byte, error) {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	b.WriteString("Content-Type: multipart/mixed; boundary=\"" + mw.Boundary() + "\"\r\n\r\n")
+	var part bytes.Buffer
+	// The first part: the text, or the text and its HTML alternative.
+	if msg.HTML == "" {
+		w, err := mw.CreatePart(textproto.MIMEHeader{"Content-Type": {"text/plain; charset=utf-8"}, "Content-Transfer-Encoding": {"quoted-printable"}})
+		if err != nil {
+			return nil, err
+		}
+		if err := writeQP(w, msg.Text); err != nil {
+			return nil, err
+		}
+	} else {
+		alt := multipart.NewWriter(&part)
+		for _, p := range []struct{ typ, text string }{{"text/plain", msg.Text}, {"text/html", msg.HTML}} {
+			w, err := alt.CreatePart(textproto.MIMEHeader{"Content-Type": {p.typ + "; charset=utf-8"}, "Content-Transfer-Encoding": {"quoted-printable"}})
+			if err != nil {
+				return nil, err
+			}
+			if err := writeQP(w, p.text); err != nil {
+				return nil, err
+			}
+		}
+		if err := alt.Close(); err != nil {
+			return nil, err
+		}
+		w, err := mw.CreatePart(textproto.MIMEHeader{"Content-Type": {"multipart/alternative; boundary=\"" + alt.Boundary() + "\""}})
+		if err != nil {
+			return nil, err
+		}
+		w.Write(part.Bytes())
+	}
+	for _, at := range msg.Attachments {
+		w, err := mw.CreatePart(textproto.MIMEHeader{
+			"Content-Type":              {at.ContentType + "; name=\"" + at.Name + "\""},
+			"Content-Disposition":       {"attachment; filename=\"" + at.Name + "\""},
+			"Content-Transfer-Encoding": {"base64"},
+		})
+		if err != nil {
+			return nil, err
+		}
+		enc := base64.StdEncoding.EncodeToString(at.Data)
+		for len(enc) > 76 {
+			io.WriteString(w, enc[:76]+"\r\n")
+			enc = enc[76:]
+		}
+		io.WriteString(w, enc+"\r\n")
+	}
+	if err := mw.Close(); err != nil {
+		return nil, err
+	}
+	b.Write(body.Bytes())
+	return b.Bytes(), nil
 }

@@ -140,11 +140,16 @@ type settingsPage struct {
 	Name, Timezone, Language string
 	Zones                    []string
 	Err                      *formError
+	Results                  *resultsForm // currency and value per engagement (see reports.go)
 }
 
 func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) error {
 	ws := info(r).workspace
-	return s.render(w, r, "settings", "settings", &settingsPage{Name: ws.Name, Timezone: ws.Timezone, Language: ws.Language, Zones: zonesWith(ws.Timezone)})
+	results, err := s.resultsForm(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "settings", "settings", &settingsPage{Name: ws.Name, Timezone: ws.Timezone, Language: ws.Language, Zones: zonesWith(ws.Timezone), Results: results})
 }
 
 func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request) error {
@@ -156,6 +161,7 @@ func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request) error {
 		upd.Language = &f.Language
 	}
 	if _, err := s.workspaces.UpdateWorkspace(r.Context(), ws.ID, upd); err != nil {
+		f.Results, _ = s.resultsForm(r) // the other form of the page, as it is
 		return s.formFailed(w, r, err, "settings", "settings", f, &f.Err)
 	}
 	return redirect(w, r, "/w/"+itoa(ws.ID)+"/settings", "flash.saved")
@@ -180,6 +186,7 @@ type membersPage struct {
 	Role        gears.Role
 	InviteLink  string
 	Err         *formError
+	Rates       map[int64]string // hourly rates as typed (managers only; see reports.go)
 }
 
 func (s *Server) membersData(r *http.Request) (*membersPage, error) {
@@ -191,6 +198,9 @@ func (s *Server) membersData(r *http.Request) (*membersPage, error) {
 	}
 	if ws.Role.Can(gears.ActionManageMembers) {
 		if p.Invitations, err = s.workspaces.FindInvitations(r.Context(), ws.ID); err != nil {
+			return nil, err
+		}
+		if p.Rates, err = s.memberRates(r); err != nil {
 			return nil, err
 		}
 	}

@@ -41,6 +41,8 @@ type Main struct {
 	served     chan error
 	stopStream context.CancelFunc // stops the Mastodon streams
 	streamDone chan error
+	stopClicks context.CancelFunc // stops the click flusher, which then writes what is left
+	clicksDone chan error
 }
 
 // NewMain returns a Main for cfg, not yet started.
@@ -126,6 +128,18 @@ func (m *Main) Open(ctx context.Context) error {
 			BaseURL: m.Config.BaseURL,
 			Logger:  m.Logger.With("component", "crisis"),
 		},
+		Reports: &jobs.Reports{
+			Store:  store.NewReportService(db),
+			Mailer: mailer,
+			PDF:    web.WriteReportPDF,
+			Logger: m.Logger.With("component", "reports"),
+		},
+		Metrics: &jobs.Metrics{
+			Metrics:    store.NewMetricsService(db, m.Accounts),
+			Publisher:  publisher,
+			Connectors: m.Connectors,
+			Logger:     m.Logger.With("component", "metrics"),
+		},
 	})
 	if err != nil {
 		return err
@@ -148,6 +162,11 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.http.Serve(m.ln) }()
+	// Clicks on tracked links are counted in memory and written every
+	// web.ClickFlushEvery; Close writes the rest after serving stops.
+	cctx, stopClicks := context.WithCancel(context.WithoutCancel(ctx))
+	m.stopClicks, m.clicksDone = stopClicks, make(chan error, 1)
+	go func() { m.clicksDone <- m.Server.RunClickFlusher(cctx, web.ClickFlushEvery) }()
 	if err := m.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}
@@ -177,6 +196,12 @@ func (m *Main) Close() error {
 		}
 		if err := <-m.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errs = append(errs, err)
+		}
+	}
+	if m.stopClicks != nil {
+		m.stopClicks()
+		if err := <-m.clicksDone; err != nil {
+			errs = append(errs, fmt.Errorf("flush clicks: %w", err))
 		}
 	}
 	if m.stopStream != nil {

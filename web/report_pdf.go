@@ -1,0 +1,87 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+
+	"gears"
+	"gears/locale"
+	"gears/report"
+	"gears/roi"
+	"gears/store"
+)
+
+// renderReportPDF answers with the report as a PDF, in the reader's
+// language. The PDF is laid out in memory first, so that a failure is an
+// error page, not half a file.
+func (s *Server) renderReportPDF(w http.ResponseWriter, r *http.Request, d *store.ReportData) error {
+	var buf bytes.Buffer
+	if err := writeReportPDF(&buf, info(r).lang, d); err != nil {
+		return gears.Internal("report pdf: %w", err)
+	}
+	name := fmt.Sprintf("report-%d-%s-%s.pdf", d.WorkspaceID, d.Period.From.Format(gears.DateLayout), d.Period.To.Format(gears.DateLayout))
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+// writeReportPDF writes the report of d as a PDF in lang: the summary's
+// figures, then each chart, the ROI tables with their arithmetic, and what
+// the figures do without.
+func writeReportPDF(w io.Writer, lang string, d *store.ReportData) error {
+	T := func(key string, args ...any) string { return locale.T(lang, key, args...) }
+	v := reportView(lang, d)
+	num := func(n int64) string { return T("roi.plain", roi.Count(n)) }
+	hours := func(h float64) string { return T("reportpdf.hours_value", roi.Hours(h)) }
+	signed := func(n int64) string {
+		if n > 0 {
+			return "+" + num(n)
+		}
+		return num(n)
+	}
+	sum := d.Summary
+	doc := report.Document{
+		Title:    d.WorkspaceName,
+		Subtitle: T("reportpdf.subtitle", v.Period),
+		Figures: []report.Figure{
+			{Label: T("reports.posts"), Value: num(sum.Posts)},
+			{Label: T("reports.engagements"), Value: num(sum.Engagements)},
+			{Label: T("reports.followers_delta"), Value: signed(sum.FollowersDelta)},
+			{Label: T("reports.clicks"), Value: num(sum.Clicks)},
+			{Label: T("gear.strategy"), Value: hours(sum.Hours.Strategy)},
+			{Label: T("gear.maintenance"), Value: hours(sum.Hours.Maintenance)},
+			{Label: T("gear.metrics"), Value: hours(sum.Hours.Metrics)},
+			{Label: T("reports.cost"), Value: v.Cost},
+			{Label: T("reports.value"), Value: v.Value},
+			{Label: T("reports.roi"), Value: v.ROI},
+		},
+		Footer: T("reportpdf.footer", v.Period),
+	}
+	charts := map[string]report.Section{}
+	for _, c := range reportChartSet(lang, d) {
+		charts[c.Name] = report.Section{Heading: c.Chart.Label(), Chart: c.Chart}
+	}
+	for _, name := range []string{"engagement", "best_hours", "followers", "hours", "planned_actual", "roi"} {
+		doc.Sections = append(doc.Sections, charts[name])
+	}
+	for _, t := range v.Tables {
+		tab := &report.Table{Header: []string{T("reports.line"), T("reports.hours"), T("reports.cost"), T("reports.value"), T("reports.roi")}}
+		sec := report.Section{Heading: T("reports.roi") + " · " + T(t.Title), Table: tab}
+		for _, l := range append(t.Lines, t.Total) {
+			tab.Rows = append(tab.Rows, []string{l.Key, hours(l.Hours), l.Cost, l.Value, l.ROI})
+		}
+		for _, step := range t.Total.Steps {
+			sec.Notes = append(sec.Notes, step)
+		}
+		doc.Sections = append(doc.Sections, sec)
+	}
+	if len(v.Missing) > 0 {
+		doc.Sections = append(doc.Sections, report.Section{Heading: T("reportpdf.missing"), Notes: v.Missing})
+	}
+	return report.PDF(w, doc)
+}
