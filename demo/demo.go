@@ -70,6 +70,9 @@ func Fill(ctx context.Context, db *store.DB, owner *gears.User) (*gears.Workspac
 	if err := fillInbox(ctx, db, ws, time.Now()); err != nil {
 		return nil, fmt.Errorf("demo inbox: %w", err)
 	}
+	if err := fillResults(ctx, db, ws, time.Now()); err != nil {
+		return nil, fmt.Errorf("demo results: %w", err)
+	}
 	return ws, nil
 }
 
