@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"gears"
+	"gears/recommend"
 	"gears/roi"
 	"gears/workload"
 )
@@ -136,6 +137,9 @@ type ReportData struct {
 	ByCampaign roi.Report
 	ByNetwork  roi.Report
 	ByGear     roi.Report
+	// Recommendations are what to change, with their evidence; they name
+	// accounts and activities, never people.
+	Recommendations []recommend.Recommendation
 	// Redacted says people's names and rates were taken out (for whoever
 	// may not manage members, and for share links): the hours of each
 	// line are costed as one sum.
@@ -220,6 +224,13 @@ func report(tx *Tx, wsID int64, p gears.ReportPeriod, redact bool) (*ReportData,
 	}
 	if d.BestHours, err = bestHours(tx, wsID, p, g.loc); err != nil {
 		return nil, err
+	}
+	rin, err := recommendInputs(tx, wsID, p)
+	if err != nil {
+		return nil, err
+	}
+	if d.Recommendations, err = recommend.Analyze(rin); err != nil {
+		return nil, gears.Internal("recommendations: %w", err)
 	}
 	return d, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"gears"
 	"gears/locale"
+	"gears/recommend"
 	"gears/report"
 	"gears/roi"
 	"gears/store"
@@ -77,6 +78,25 @@ func writeReportPDF(w io.Writer, lang string, d *store.ReportData) error {
 		}
 		for _, step := range t.Total.Steps {
 			sec.Notes = append(sec.Notes, step)
+		}
+		doc.Sections = append(doc.Sections, sec)
+	}
+	if b := v.Recommendations; b != nil {
+		sec := report.Section{Heading: b.Title}
+		if len(b.Groups) == 0 {
+			sec.Notes = append(sec.Notes, b.None)
+		}
+		for _, g := range b.Groups {
+			for _, it := range g.Items {
+				text := g.Title + ": " + it.Text
+				if it.Status == recommend.InsufficientData {
+					text = b.Insufficient + " · " + text
+				}
+				sec.Notes = append(sec.Notes, text)
+				for _, e := range it.Evidence {
+					sec.Notes = append(sec.Notes, "    – "+e)
+				}
+			}
 		}
 		doc.Sections = append(doc.Sections, sec)
 	}

@@ -166,16 +166,19 @@ type reportPage struct {
 	// Charts holds the SVG of each chart by name (engagement, best_hours,
 	// followers, hours, planned_actual, roi), drawn on the server by
 	// package chart from our own numbers (its text escaped).
-	Charts   map[string]template.HTML
-	Shared   bool // the read-only page of a share link
-	Manager  bool // may share and schedule
-	Links    []*gears.ShareLink
-	NewLink  string // a share link just made, shown once
-	Sched    []*gears.ReportSchedule
-	SchedErr *formError
-	ShareErr *formError
-	Freq     string
-	Rcpts    string
+	Charts map[string]template.HTML
+	// Recommendations is the block of what to change (partial
+	// "recommendations"), every text translated.
+	Recommendations *recommendationsBlock
+	Shared          bool // the read-only page of a share link
+	Manager         bool // may share and schedule
+	Links           []*gears.ShareLink
+	NewLink         string // a share link just made, shown once
+	Sched           []*gears.ReportSchedule
+	SchedErr        *formError
+	ShareErr        *formError
+	Freq            string
+	Rcpts           string
 }
 
 type roiTable struct {
@@ -310,6 +313,7 @@ func reportView(lang string, d *store.ReportData) *reportPage {
 			Difference: float64(int((w.Tracked-w.Planned)*100+0.5*sign(w.Tracked-w.Planned))) / 100})
 	}
 	p.Charts = reportCharts(lang, d)
+	p.Recommendations = newRecommendationsBlock(lang, "/w/"+itoa(d.WorkspaceID)+"/calibration", d.Period, d.Recommendations)
 	return p
 }
 
@@ -527,6 +531,7 @@ func (s *Server) sharedReport(w http.ResponseWriter, r *http.Request) error {
 	lang := info(r).lang
 	p := reportView(lang, d)
 	p.Shared = true
+	p.Recommendations.CalibrationPath = "" // the client has no way in
 	v := &view{Lang: lang, Version: s.cfg.Version, Data: p}
 	var buf bytes.Buffer
 	if err := s.pages.byName["report"].ExecuteTemplate(&buf, "share-doc", v); err != nil {

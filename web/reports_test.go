@@ -8,12 +8,14 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"gears"
+	"gears/report/reporttest"
 	"gears/store"
 	"gears/store/storetest"
 	"gears/workload"
@@ -192,7 +194,35 @@ func TestReportSummaryCSV(t *testing.T) {
 	b, _ := io.ReadAll(pdf.Body)
 	pdf.Body.Close()
 	if pdf.StatusCode != 200 || pdf.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(string(b), "%PDF-") {
-		t.Errorf("pdf = %d %s", pdf.StatusCode, pdf.Header.Get("Content-Type"))
+		t.Fatalf("pdf = %d %s", pdf.StatusCode, pdf.Header.Get("Content-Type"))
+	}
+	// What the PDF says: the summary's figures as the API gives them, the
+	// charts drawn, the recommendations, and for the client no names or
+	// rates.
+	pages, err := reporttest.Read(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text []string
+	segments := 0
+	for _, p := range pages {
+		text = append(text, p.Text...)
+		segments += p.Lines
+	}
+	all := strings.Join(text, "\n")
+	for label, value := range map[string]string{"Engagements": "12", "Follower change": "+20", "Link clicks": "3"} {
+		if i := slices.Index(text, label); i < 0 || i+1 >= len(text) || text[i+1] != value {
+			t.Errorf("the PDF does not show %s as %s:\n%s", label, value, all)
+		}
+	}
+	if segments < 50 {
+		t.Errorf("the PDF draws %d segments: charts missing", segments)
+	}
+	if !strings.Contains(all, "Recommendations") {
+		t.Errorf("the PDF has no recommendations:\n%s", all)
+	}
+	if strings.Contains(all, "40.00 €/h") || strings.Contains(all, "(Owner)") {
+		t.Errorf("the client's PDF shows rates or names:\n%s", all)
 	}
 }
 
@@ -250,7 +280,7 @@ func TestReportPage(t *testing.T) {
 		for _, want := range []string{`data-k="engagements">12<`, `data-k="followers_delta">20<`, `data-roi="reports.roi_by_gear"`,
 			shown(hostileCampaign), "summary.csv?from=2026-01-01&to=2026-01-31", "report.pdf?from=2026-01-01&to=2026-01-31", "data-best-hours",
 			`data-chart="engagement"><svg`, `data-chart="best_hours"><svg`, `data-chart="followers"><svg`, `data-chart="hours"><svg`,
-			`data-chart="planned_actual"><svg`, `data-chart="roi"><svg`} {
+			`data-chart="planned_actual"><svg`, `data-chart="roi"><svg`, `id="recommendations-title"`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("%s: the page lacks %s", lang, want)
 			}
@@ -320,7 +350,7 @@ func TestShareLink(t *testing.T) {
 	}
 	for _, lang := range []string{"en", "es"} {
 		status, page := f.get(t, nil, lang, "/share/"+link[2])
-		if status != 200 || !strings.Contains(page, `data-k="engagements">12<`) || !strings.Contains(page, "Aurora") {
+		if status != 200 || !strings.Contains(page, `data-k="engagements">12<`) || !strings.Contains(page, "Aurora") || !strings.Contains(page, `id="recommendations-title"`) {
 			t.Fatalf("%s: shared page = %d", lang, status)
 		}
 		if keys := untranslated(page); len(keys) > 0 {
