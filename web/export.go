@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
 	"strconv"
@@ -18,11 +19,7 @@ import (
 // gone through csvSafe.
 func writeCSV(w http.ResponseWriter, filename string, header []string, rows [][]string) error {
 	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
-	cw.UseCRLF = true
-	cw.Write(header)
-	cw.WriteAll(rows)
-	if err := cw.Error(); err != nil {
+	if err := encodeCSV(&buf, header, rows); err != nil {
 		return gears.Internal("csv %s: %w", filename, err)
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -30,6 +27,16 @@ func writeCSV(w http.ResponseWriter, filename string, header []string, rows [][]
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(buf.Bytes())
 	return nil
+}
+
+// encodeCSV writes a header and rows as CSV with CRLF line ends, as
+// spreadsheets expect.
+func encodeCSV(w io.Writer, header []string, rows [][]string) error {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	cw.Write(header)
+	cw.WriteAll(rows)
+	return cw.Error()
 }
 
 // calendarCSV exports the posts of a period (default: the coming 90 days)

@@ -90,18 +90,32 @@ func (s *Server) summaryCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	header, row := summaryRecord(p, sum)
+	name := fmt.Sprintf("summary-%d-%s-%s.csv", ws.ID, p.From.Format(gears.DateLayout), p.To.Format(gears.DateLayout))
+	return writeCSV(w, name, header, [][]string{row})
+}
+
+// summaryRecord is the summary as CSV: the header and its one row.
+func summaryRecord(p gears.ReportPeriod, sum *store.Summary) (header, row []string) {
 	roiCell := ""
 	if sum.ROI != nil {
 		roiCell = strconv.FormatFloat(sum.ROI.Percent, 'f', 1, 64)
 	}
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-	row := []string{p.From.Format(gears.DateLayout), p.To.Format(gears.DateLayout),
+	header = []string{"from", "to", "posts", "engagements", "followers_delta", "clicks",
+		"hours_strategy", "hours_maintenance", "hours_metrics", "currency", "cost", "value", "roi_percent"}
+	row = []string{p.From.Format(gears.DateLayout), p.To.Format(gears.DateLayout),
 		strconv.FormatInt(sum.Posts, 10), strconv.FormatInt(sum.Engagements, 10), strconv.FormatInt(sum.FollowersDelta, 10),
 		strconv.FormatInt(sum.Clicks, 10), f(sum.Hours.Strategy), f(sum.Hours.Maintenance), f(sum.Hours.Metrics),
 		csvSafe(sum.Cost.Currency), cents(sum.Cost.Amount), cents(sum.Value.Amount), roiCell}
-	name := fmt.Sprintf("summary-%d-%s-%s.csv", ws.ID, p.From.Format(gears.DateLayout), p.To.Format(gears.DateLayout))
-	return writeCSV(w, name, []string{"from", "to", "posts", "engagements", "followers_delta", "clicks",
-		"hours_strategy", "hours_maintenance", "hours_metrics", "currency", "cost", "value", "roi_percent"}, [][]string{row})
+	return header, row
+}
+
+// WriteSummaryCSV writes the summary of period p as CSV, exactly as GET
+// /reports/summary.csv answers it (for the command line).
+func WriteSummaryCSV(w io.Writer, p gears.ReportPeriod, sum *store.Summary) error {
+	header, row := summaryRecord(p, sum)
+	return encodeCSV(w, header, [][]string{row})
 }
 
 // reportPDF answers GET /report.pdf.

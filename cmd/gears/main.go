@@ -56,6 +56,7 @@ Usage:
   gears user create [flags]    create a user
   gears token create [flags]   create a personal API token (printed alone)
   gears plan [flags]           estimate the hours of every gear's activities
+  gears report [flags]         write a workspace's report (JSON, CSV or PDF)
   gears version                print the version
 
 Run "gears COMMAND --help" for a command's flags.
@@ -104,6 +105,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return cmdTokenCreate(ctx, rest[1:], stdout, stderr, getenv)
 	case "plan":
 		return cmdPlan(ctx, rest, stdout, stderr)
+	case "report":
+		return cmdReport(ctx, rest, stdout, stderr, getenv)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "gears", buildVersion())
 		return nil
