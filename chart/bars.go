@@ -12,7 +12,7 @@ type Group struct {
 // group side by side (planned against actual hours per gear; ROI per
 // campaign). Values may be negative.
 type Bars struct {
-	Title   string
+	Title   string // labels the chart (the SVG's title); not drawn
 	Labels  []string
 	Groups  []Group
 	Numbers Numbers // the y axis; nil is Plain
@@ -24,8 +24,7 @@ func (b Bars) Label() string { return b.Title }
 
 // Draw implements Chart.
 func (b Bars) Draw(c Canvas, w, h float64) {
-	fr := newFrame(b.Title, len(b.Groups) > 1, w, h)
-	fr.title(c)
+	fr := newFrame(len(b.Groups) > 1, w, h)
 	if len(b.Labels) == 0 || len(b.Groups) == 0 {
 		fr.empty(c, b.Empty)
 		return

@@ -85,7 +85,7 @@ func TestLineMapsValuesAndTarget(t *testing.T) {
 	if mid := (p[0].Y + p[2].Y) / 2; math.Abs(mid-p[1].Y) > 0.01 {
 		t.Errorf("30 at y %.2f, want %.2f", p[1].Y, mid)
 	}
-	for _, want := range []string{"Followers", "2026-11-01", "2026-11-03", "Target", "100"} {
+	for _, want := range []string{"2026-11-01", "2026-11-03", "Target", "100"} {
 		if !r.has(want) {
 			t.Errorf("no text %q in %v", want, r.texts)
 		}
@@ -186,5 +186,21 @@ func TestPlain(t *testing.T) {
 		if got := chart.Plain(in); got != want {
 			t.Errorf("Plain(%v) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestLineZoomFitsTheValues(t *testing.T) {
+	series := []chart.Series{{Name: "followers", Points: []chart.Point{{day(1), 1970}, {day(2), 2000}, {day(3), 2107}}}}
+	var full, zoomed record
+	chart.Line{Series: series}.Draw(&full, 600, 240)
+	chart.Line{Series: series, Zoom: true}.Draw(&zoomed, 600, 240)
+	rise := func(r record) float64 { p := r.polys[0]; return p[0].Y - p[2].Y }
+	// From zero, a rise of 137 on 2107 is a sliver; zoomed, it fills most
+	// of the plot.
+	if rise(zoomed) < 4*rise(full) {
+		t.Errorf("the zoomed line rises %.1f, the full one %.1f", rise(zoomed), rise(full))
+	}
+	if zoomed.has("0") {
+		t.Errorf("the zoomed axis still starts at zero: %v", zoomed.texts)
 	}
 }

@@ -2,8 +2,10 @@ package chart
 
 import "unicode/utf8"
 
-// frame lays out a chart: a title line, the plot and, below it, the axis
-// labels and an optional legend.
+// frame lays out a chart: the plot and, below it, the axis labels and an
+// optional legend. The title is not drawn: the page or the PDF heads the
+// chart with its own heading, and the title labels the SVG for those who
+// cannot see it.
 type frame struct {
 	w, h                     float64
 	left, top, width, height float64
@@ -11,16 +13,10 @@ type frame struct {
 	titleText                string
 }
 
-const (
-	titleSize = 13
-	labelSize = 10
-)
+const labelSize = 10
 
-func newFrame(title string, legend bool, w, h float64) *frame {
-	f := &frame{w: w, h: h, titleText: title, left: 48, top: 8}
-	if title != "" {
-		f.top += titleSize + 8
-	}
+func newFrame(legend bool, w, h float64) *frame {
+	f := &frame{w: w, h: h, left: 48, top: 12}
 	bottom := 22.0 // the x axis labels
 	if legend {
 		bottom += 18
@@ -29,12 +25,6 @@ func newFrame(title string, legend bool, w, h float64) *frame {
 	f.height = max(h-f.top-bottom, 10)
 	f.legendY = f.top + f.height + 34
 	return f
-}
-
-func (f *frame) title(c Canvas) {
-	if f.titleText != "" {
-		c.Text(0, titleSize+2, f.titleText, titleSize, ink, Start)
-	}
 }
 
 // empty says that there is nothing to draw, in the middle of the plot.

@@ -6,7 +6,7 @@ import "math"
 // post by weekday and hour). Rows run down, columns across; a NaN cell is
 // drawn empty (no data, not zero).
 type Heatmap struct {
-	Title   string
+	Title   string // labels the chart (the SVG's title); not drawn
 	Rows    []string
 	Cols    []string
 	Values  [][]float64 // [row][col]
@@ -19,8 +19,7 @@ func (m Heatmap) Label() string { return m.Title }
 
 // Draw implements Chart.
 func (m Heatmap) Draw(c Canvas, w, h float64) {
-	fr := newFrame(m.Title, false, w, h)
-	fr.title(c)
+	fr := newFrame(false, w, h)
 	hi := math.Inf(-1)
 	for _, row := range m.Values {
 		for _, v := range row {

@@ -21,13 +21,16 @@ type Series struct {
 // Line is a chart of one or more series over time, with an optional target
 // drawn as a dashed horizontal line.
 type Line struct {
-	Title       string
+	Title       string // labels the chart (the SVG's title); not drawn
 	Series      []Series
 	Target      *float64
 	TargetLabel string
 	Numbers     Numbers // the y axis; nil is Plain
 	Dates       Dates   // the x axis; nil is ISO dates
 	Empty       string  // said in the middle when there is no point
+	// Zoom fits the y axis to the values rather than starting it at zero:
+	// for levels such as follower counts, where the change is what matters.
+	Zoom bool
 }
 
 // Label implements Chart.
@@ -35,8 +38,7 @@ func (l Line) Label() string { return l.Title }
 
 // Draw implements Chart.
 func (l Line) Draw(c Canvas, w, h float64) {
-	fr := newFrame(l.Title, len(l.Series) > 1 || l.Target != nil, w, h)
-	fr.title(c)
+	fr := newFrame(len(l.Series) > 1 || l.Target != nil, w, h)
 	var minX, maxX time.Time
 	lo, hi := math.Inf(1), math.Inf(-1)
 	n := 0
@@ -62,7 +64,9 @@ func (l Line) Draw(c Canvas, w, h float64) {
 	if l.Target != nil && finite(*l.Target) {
 		lo, hi = math.Min(lo, *l.Target), math.Max(hi, *l.Target)
 	}
-	lo = math.Min(lo, 0) // counts read best from zero
+	if !l.Zoom {
+		lo = math.Min(lo, 0) // counts read best from zero
+	}
 	ys := ticks(lo, hi, 4)
 	lo, hi = ys[0], ys[len(ys)-1]
 	span := maxX.Sub(minX).Seconds()

@@ -59,7 +59,7 @@ func reportChartSet(lang string, d *store.ReportData) []namedChart {
 	}
 
 	// Followers per account.
-	followers := chart.Line{Title: T("reports.chart.followers"), Empty: empty}
+	followers := chart.Line{Title: T("reports.chart.followers"), Empty: empty, Zoom: true}
 	for _, f := range d.Followers {
 		s := chart.Series{Name: f.Network + " " + f.Handle}
 		for _, p := range f.Points {

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"gears"
+	"gears/demo"
 	"gears/locale"
 	"gears/report/reporttest"
 	"gears/roi"
@@ -198,4 +199,41 @@ func (b *tab) download(what, sel string) []byte {
 	}
 	b.t.Fatalf("%s: no download", what)
 	return nil
+}
+
+// TestBrowserDemoResults opens the strategy and results pages of the
+// example workspace, full of data, as a person would: every chart of the
+// report is drawn, and no page is wider than a desktop screen.
+func TestBrowserDemoResults(t *testing.T) {
+	m := bootForBrowser(t)
+	owner := createUser(t, m, "owner@demo-results.example", "Owner")
+	ws, err := demo.Fill(context.Background(), m.DB, owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newTab(t, m.URL())
+	b.signIn(owner.Email, browserPassword)
+
+	b.open(fmt.Sprintf("/w/%d/metrics", ws.ID))
+	for _, name := range []string{"engagement", "best_hours", "followers", "hours", "planned_actual", "roi"} {
+		// A drawn chart has marks besides its axes: lines, bars or cells.
+		marks := eval[int](b, fmt.Sprintf(`document.querySelectorAll('[data-chart=%q] svg polyline, [data-chart=%q] svg rect').length`, name, name))
+		if marks < 1 {
+			t.Errorf("the report's %s chart draws %d marks", name, marks)
+		}
+	}
+	if n := eval[int](b, `document.querySelectorAll('.recommendation[data-status="advice"]').length`); n == 0 {
+		t.Error("the report recommends nothing for the example workspace")
+	}
+	b.fitsWidth("the report")
+	b.screenshot("report")
+
+	for _, page := range []string{"/strategy", "/objectives", "/objectives/1", "/campaigns", "/campaigns/1", "/links", "/conversions"} {
+		if status := b.open(fmt.Sprintf("/w/%d%s", ws.ID, page)); status != 200 {
+			t.Errorf("%s answered %d", page, status)
+			continue
+		}
+		b.fitsWidth(page)
+		b.screenshot(strings.ReplaceAll(strings.Trim(page, "/"), "/", "-"))
+	}
 }
