@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"gears"
@@ -111,28 +110,11 @@ func postCounts(raw []byte) (uri string, counts gears.PostCounts, ok bool) {
 		return "", counts, false
 	}
 	var ok1, ok2, ok3, ok4 bool
-	counts.Replies, ok1 = count(p.Replies)
-	counts.Reposts, ok2 = count(p.Reposts)
-	counts.Likes, ok3 = count(p.Likes)
-	counts.Quotes, ok4 = count(p.Quotes)
+	counts.Replies, ok1 = outbound.Count(p.Replies, true)
+	counts.Reposts, ok2 = outbound.Count(p.Reposts, true)
+	counts.Likes, ok3 = outbound.Count(p.Likes, true)
+	counts.Quotes, ok4 = outbound.Count(p.Quotes, true)
 	return p.URI, counts, ok1 && ok2 && ok3 && ok4
-}
-
-// count reads an optional count: absent or null is 0; otherwise a JSON
-// whole number in [0, gears.MaxCount].
-func count(raw json.RawMessage) (int64, bool) {
-	s := strings.TrimSpace(string(raw))
-	if s == "" || s == "null" {
-		return 0, true
-	}
-	if len(s) > 19 || strings.ContainsAny(s, ".eE+\"") {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 || n > gears.MaxCount {
-		return 0, false
-	}
-	return n, true
 }
 
 // Profile reads a profile's followersCount, followsCount and postsCount
@@ -182,9 +164,9 @@ func (cn *Connector) Profile(ctx context.Context, c gears.Credentials, handle st
 	}
 	var out gears.ProfileCounts
 	var ok1, ok2, ok3 bool
-	out.Followers, ok1 = count(p.Followers)
-	out.Following, ok2 = count(p.Follows)
-	out.Posts, ok3 = count(p.Posts)
+	out.Followers, ok1 = outbound.Count(p.Followers, true)
+	out.Following, ok2 = outbound.Count(p.Follows, true)
+	out.Posts, ok3 = outbound.Count(p.Posts, true)
 	if !ok1 || !ok2 || !ok3 {
 		return gears.ProfileCounts{}, &gears.RemoteError{Network: gears.Bluesky, Kind: gears.RemoteRejected, Status: http.StatusOK,
 			Message: "the profile's counts are impossible (app.bsky.actor.getProfile)"}

@@ -112,7 +112,7 @@ func (w *PollAccountWorker) Work(ctx context.Context, job *river.Job[queue.PollA
 	}
 	src := store.Source{WorkspaceID: p.Account.WorkspaceID, Network: p.Account.Network, AccountID: &p.Account.ID}
 	page, err := conn.Notifications(ctx, p.Credentials, p.Cursor)
-	w.inbox.afterCall(ctx, w.inbox.Connectors[p.Account.Network], p.Account.ID, p.Credentials)
+	afterCall(ctx, w.inbox.Publisher, w.inbox.logger(), w.inbox.Connectors[p.Account.Network], p.Account.ID, p.Credentials)
 	if err != nil {
 		return w.inbox.failed(ctx, src, p.Account.ID, err)
 	}
@@ -171,7 +171,7 @@ func (w *PollSearchWorker) Work(ctx context.Context, job *river.Job[queue.PollSe
 		}
 		src := store.Source{WorkspaceID: p.WorkspaceID, Network: a.Account.Network, SearchID: &search.ID, AccountID: &a.Account.ID}
 		page, err := conn.Search(ctx, a.Credentials, search.Term(), a.Cursor)
-		w.inbox.afterCall(ctx, w.inbox.Connectors[a.Account.Network], a.Account.ID, a.Credentials)
+		afterCall(ctx, w.inbox.Publisher, w.inbox.logger(), w.inbox.Connectors[a.Account.Network], a.Account.ID, a.Credentials)
 		if err == nil {
 			_, err = w.inbox.Inbox.Ingest(ctx, src, page.Messages, &page.Cursor)
 		}
@@ -193,27 +193,6 @@ func (in *Inbox) logger() *slog.Logger {
 	return in.Logger
 }
 
-// afterCall keeps credentials the connector refreshed, and holds the
-// account when the network says its rate limit is spent.
-func (in *Inbox) afterCall(ctx context.Context, conn gears.Connector, accountID int64, c gears.Credentials) {
-	if refresher, ok := conn.(interface {
-		Refreshed(gears.Credentials) (gears.Credentials, bool)
-	}); ok {
-		if nc, changed := refresher.Refreshed(c); changed {
-			if err := in.Publisher.SaveCredentials(ctx, accountID, nc); err != nil {
-				in.logger().Warn("could not store refreshed credentials", "account_id", accountID, "err", err)
-			}
-		}
-	}
-	if q, ok := conn.(gears.QuotaReporter); ok {
-		if remaining, reset, ok := q.Quota(c); ok && remaining <= 0 && reset.After(time.Now()) {
-			if err := in.Publisher.HoldAccount(ctx, accountID, reset); err != nil {
-				in.logger().Warn("could not hold the account", "account_id", accountID, "err", err)
-			}
-		}
-	}
-}
-
 // failed records a failed poll where people see it, and says whether
 // River should retry: temporary failures back off; a rate limit holds
 // the account until it resets; refused credentials and refused requests
@@ -225,21 +204,5 @@ func (in *Inbox) failed(ctx context.Context, src store.Source, accountID int64, 
 	if ferr := in.Listening.PollFailed(ctx, src, err.Error(), refused); ferr != nil {
 		return ferr
 	}
-	if re == nil {
-		return err
-	}
-	switch re.Kind {
-	case gears.RemoteRateLimited:
-		if accountID != 0 {
-			wait := max(re.RetryAfter, time.Minute)
-			if herr := in.Publisher.HoldAccount(ctx, accountID, time.Now().Add(wait)); herr != nil {
-				return herr
-			}
-		}
-		return nil
-	case gears.RemoteTemporary, gears.RemoteUnknown:
-		return err
-	default:
-		return nil
-	}
+	return networkFailed(ctx, in.Publisher, accountID, time.Now(), err, nil)
 }

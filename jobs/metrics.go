@@ -123,7 +123,7 @@ func (w *ReadMetricsWorker) Work(ctx context.Context, job *river.Job[queue.ReadM
 		return nil
 	}
 	after := func() {
-		(&Inbox{Publisher: m.Publisher, Logger: m.Logger}).afterCall(ctx, conn, task.Account.ID, task.Credentials)
+		afterCall(ctx, m.Publisher, m.logger(), conn, task.Account.ID, task.Credentials)
 	}
 	if len(task.Deliveries) > 0 {
 		ids := make([]string, len(task.Deliveries))
@@ -191,20 +191,7 @@ func (w *ReadMetricsWorker) Work(ctx context.Context, job *river.Job[queue.ReadM
 // refused requests wait for the next round.
 func (m *Metrics) failed(ctx context.Context, accountID int64, unread []int64, err error) error {
 	m.logger().Warn("metrics: reading failed", "account_id", accountID, "err", err)
-	var re *gears.RemoteError
-	if !errors.As(err, &re) {
-		return err
-	}
-	switch re.Kind {
-	case gears.RemoteRateLimited:
-		until := m.now().Add(max(re.RetryAfter, time.Minute))
-		if herr := m.Publisher.HoldAccount(ctx, accountID, until); herr != nil {
-			return herr
-		}
+	return networkFailed(ctx, m.Publisher, accountID, m.now(), err, func(until time.Time) error {
 		return m.Metrics.DeferPostReadings(ctx, unread, until)
-	case gears.RemoteTemporary, gears.RemoteUnknown:
-		return err
-	default:
-		return nil
-	}
+	})
 }

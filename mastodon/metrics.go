@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"gears"
@@ -137,28 +136,11 @@ func statusCounts(raw []byte) (id string, counts gears.PostCounts, ok bool) {
 		return "", counts, false
 	}
 	var ok1, ok2, ok3, ok4 bool
-	counts.Replies, ok1 = count(s.Replies, false)
-	counts.Reposts, ok2 = count(s.Reblogs, false)
-	counts.Likes, ok3 = count(s.Favorites, false)
-	counts.Quotes, ok4 = count(s.Quotes, true)
+	counts.Replies, ok1 = outbound.Count(s.Replies, false)
+	counts.Reposts, ok2 = outbound.Count(s.Reblogs, false)
+	counts.Likes, ok3 = outbound.Count(s.Favorites, false)
+	counts.Quotes, ok4 = outbound.Count(s.Quotes, true)
 	return s.ID, counts, ok1 && ok2 && ok3 && ok4
-}
-
-// count reads a count: a JSON whole number in [0, gears.MaxCount].
-// Absent (or null) is 0 when optional, unusable otherwise.
-func count(raw json.RawMessage, optional bool) (int64, bool) {
-	s := strings.TrimSpace(string(raw))
-	if s == "" || s == "null" {
-		return 0, optional
-	}
-	if len(s) > 19 || strings.ContainsAny(s, ".eE+") {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 || n > gears.MaxCount {
-		return 0, false
-	}
-	return n, true
 }
 
 // Profile reads followers_count, following_count and statuses_count: of
@@ -205,9 +187,9 @@ func (c *Connector) Profile(ctx context.Context, cr gears.Credentials, handle st
 	}
 	var p gears.ProfileCounts
 	var ok1, ok2, ok3 bool
-	p.Followers, ok1 = count(a.Followers, false)
-	p.Following, ok2 = count(a.Following, true)
-	p.Posts, ok3 = count(a.Statuses, true)
+	p.Followers, ok1 = outbound.Count(a.Followers, false)
+	p.Following, ok2 = outbound.Count(a.Following, true)
+	p.Posts, ok3 = outbound.Count(a.Statuses, true)
 	if !ok1 || !ok2 || !ok3 {
 		return gears.ProfileCounts{}, fmt.Errorf("read mastodon profile: %w",
 			resp.fail(gears.RemoteRejected, "the account's counts are missing or impossible", nil))

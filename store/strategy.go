@@ -40,6 +40,59 @@ func (s *StrategyService) write(ctx context.Context, wsID int64, fn func(tx *Tx)
 	})
 }
 
+// strategyRead runs fn in a transaction that may view the workspace and
+// returns what fn returns.
+func strategyRead[T any](ctx context.Context, s *StrategyService, wsID int64, fn func(tx *Tx) (T, error)) (T, error) {
+	var v T
+	err := s.read(ctx, wsID, func(tx *Tx) (err error) {
+		v, err = fn(tx)
+		return err
+	})
+	return v, err
+}
+
+// strategyList is strategyRead for a list: nothing found is an empty list,
+// never nil (JSON [] rather than null).
+func strategyList[T any](ctx context.Context, s *StrategyService, wsID int64, fn func(tx *Tx) ([]T, error)) ([]T, error) {
+	list, err := strategyRead(ctx, s, wsID, fn)
+	if list == nil {
+		list = []T{}
+	}
+	return list, err
+}
+
+// strategyWrite validates in, then runs fn in a transaction that may edit
+// the workspace and returns what fn returns.
+func strategyWrite[T any](ctx context.Context, s *StrategyService, wsID int64, in interface{ Validate() error }, fn func(tx *Tx) (T, error)) (T, error) {
+	var v T
+	if err := in.Validate(); err != nil {
+		return v, err
+	}
+	err := s.write(ctx, wsID, func(tx *Tx) (err error) {
+		v, err = fn(tx)
+		return err
+	})
+	return v, err
+}
+
+// strategyRow reads one row of the workspace with scan; a missing row is
+// gears.ErrNotFound.
+func strategyRow[T any](tx *Tx, what string, scan func(scanner) (T, error), q string, args ...any) (T, error) {
+	v, err := scan(tx.queryRow(q, args...))
+	if err != nil {
+		return v, strategyNotFound(err, what)
+	}
+	return v, nil
+}
+
+// deleteRow deletes the row id of the workspace from table; no such row
+// is gears.ErrNotFound.
+func (s *StrategyService) deleteRow(ctx context.Context, wsID int64, table string, id int64) error {
+	return s.write(ctx, wsID, func(tx *Tx) error {
+		return strategyAffected(tx.exec(`DELETE FROM `+table+` WHERE workspace_id = ? AND id = ?`, wsID, id))
+	})
+}
+
 // strategyActor is the acting user, for the created_by columns.
 func strategyActor(tx *Tx) any {
 	if uid := gears.UserIDFromContext(tx.ctx); uid != 0 {
@@ -103,77 +156,48 @@ func scanNote(r scanner) (*gears.ResearchNote, error) {
 
 // FindResearchNotes lists the workspace's research notes, latest first.
 func (s *StrategyService) FindResearchNotes(ctx context.Context, wsID int64) ([]*gears.ResearchNote, error) {
-	list := []*gears.ResearchNote{}
-	err := s.read(ctx, wsID, func(tx *Tx) error {
-		l, err := queryAll(tx, "research notes", strategyScan(scanNote, "research note"),
+	return strategyList(ctx, s, wsID, func(tx *Tx) ([]*gears.ResearchNote, error) {
+		return queryAll(tx, "research notes", strategyScan(scanNote, "research note"),
 			`SELECT `+noteColumns+` FROM research_notes WHERE workspace_id = ? ORDER BY updated_at DESC, id DESC LIMIT 1000`, wsID)
-		list = append(list, l...)
-		return err
 	})
-	return list, err
 }
 
 // FindResearchNote returns one note.
 func (s *StrategyService) FindResearchNote(ctx context.Context, wsID, id int64) (*gears.ResearchNote, error) {
-	var n *gears.ResearchNote
-	err := s.read(ctx, wsID, func(tx *Tx) (err error) {
-		n, err = findNote(tx, wsID, id)
-		return err
-	})
-	return n, err
+	return strategyRead(ctx, s, wsID, func(tx *Tx) (*gears.ResearchNote, error) { return findNote(tx, wsID, id) })
 }
 
 func findNote(tx *Tx, wsID, id int64) (*gears.ResearchNote, error) {
-	n, err := scanNote(tx.queryRow(`SELECT `+noteColumns+` FROM research_notes WHERE workspace_id = ? AND id = ?`, wsID, id))
-	if err != nil {
-		return nil, strategyNotFound(err, "research note")
-	}
-	return n, nil
+	return strategyRow(tx, "research note", scanNote, `SELECT `+noteColumns+` FROM research_notes WHERE workspace_id = ? AND id = ?`, wsID, id)
 }
 
 // CreateResearchNote writes a note.
 func (s *StrategyService) CreateResearchNote(ctx context.Context, wsID int64, in gears.ResearchNoteInput) (*gears.ResearchNote, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	var n *gears.ResearchNote
-	err := s.write(ctx, wsID, func(tx *Tx) error {
+	return strategyWrite(ctx, s, wsID, &in, func(tx *Tx) (*gears.ResearchNote, error) {
 		now := millis(tx.now())
 		var id int64
 		if err := tx.queryRow(`INSERT INTO research_notes (workspace_id, title, body, source_url, created_by, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, wsID, in.Title, in.Body, in.SourceURL, strategyActor(tx), now, now).Scan(&id); err != nil {
-			return gears.Internal("create research note: %w", err)
+			return nil, gears.Internal("create research note: %w", err)
 		}
-		var err error
-		n, err = findNote(tx, wsID, id)
-		return err
+		return findNote(tx, wsID, id)
 	})
-	return n, err
 }
 
 // UpdateResearchNote replaces a note's text.
 func (s *StrategyService) UpdateResearchNote(ctx context.Context, wsID, id int64, in gears.ResearchNoteInput) (*gears.ResearchNote, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	var n *gears.ResearchNote
-	err := s.write(ctx, wsID, func(tx *Tx) error {
+	return strategyWrite(ctx, s, wsID, &in, func(tx *Tx) (*gears.ResearchNote, error) {
 		if err := strategyAffected(tx.exec(`UPDATE research_notes SET title = ?, body = ?, source_url = ?, updated_at = ? WHERE workspace_id = ? AND id = ?`,
 			in.Title, in.Body, in.SourceURL, millis(tx.now()), wsID, id)); err != nil {
-			return err
+			return nil, err
 		}
-		var err error
-		n, err = findNote(tx, wsID, id)
-		return err
+		return findNote(tx, wsID, id)
 	})
-	return n, err
 }
 
 // DeleteResearchNote deletes a note.
 func (s *StrategyService) DeleteResearchNote(ctx context.Context, wsID, id int64) error {
-	return s.write(ctx, wsID, func(tx *Tx) error {
-		return strategyAffected(tx.exec(`DELETE FROM research_notes WHERE workspace_id = ? AND id = ?`, wsID, id))
-	})
+	return s.deleteRow(ctx, wsID, "research_notes", id)
 }
 
 // strategyScan turns a scan's failure into an internal error naming what.
@@ -202,33 +226,20 @@ func scanCompetitor(r scanner) (*gears.Competitor, error) {
 }
 
 func findCompetitor(tx *Tx, wsID, id int64) (*gears.Competitor, error) {
-	c, err := scanCompetitor(tx.queryRow(`SELECT `+competitorColumns+` FROM competitors WHERE workspace_id = ? AND id = ?`, wsID, id))
-	if err != nil {
-		return nil, strategyNotFound(err, "competitor")
-	}
-	return c, nil
+	return strategyRow(tx, "competitor", scanCompetitor, `SELECT `+competitorColumns+` FROM competitors WHERE workspace_id = ? AND id = ?`, wsID, id)
 }
 
 // FindCompetitors lists the workspace's competitors by name.
 func (s *StrategyService) FindCompetitors(ctx context.Context, wsID int64) ([]*gears.Competitor, error) {
-	list := []*gears.Competitor{}
-	err := s.read(ctx, wsID, func(tx *Tx) error {
-		l, err := queryAll(tx, "competitors", strategyScan(scanCompetitor, "competitor"),
+	return strategyList(ctx, s, wsID, func(tx *Tx) ([]*gears.Competitor, error) {
+		return queryAll(tx, "competitors", strategyScan(scanCompetitor, "competitor"),
 			`SELECT `+competitorColumns+` FROM competitors WHERE workspace_id = ? ORDER BY name, id LIMIT 1000`, wsID)
-		list = append(list, l...)
-		return err
 	})
-	return list, err
 }
 
 // FindCompetitor returns one competitor.
 func (s *StrategyService) FindCompetitor(ctx context.Context, wsID, id int64) (*gears.Competitor, error) {
-	var c *gears.Competitor
-	err := s.read(ctx, wsID, func(tx *Tx) (err error) {
-		c, err = findCompetitor(tx, wsID, id)
-		return err
-	})
-	return c, err
+	return strategyRead(ctx, s, wsID, func(tx *Tx) (*gears.Competitor, error) { return findCompetitor(tx, wsID, id) })
 }
 
 func competitorConflict(err error, in gears.CompetitorInput, what string) error {
@@ -241,49 +252,34 @@ func competitorConflict(err error, in gears.CompetitorInput, what string) error 
 // CreateCompetitor adds a competitor; a profile is listed once per
 // network.
 func (s *StrategyService) CreateCompetitor(ctx context.Context, wsID int64, in gears.CompetitorInput) (*gears.Competitor, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	var c *gears.Competitor
-	err := s.write(ctx, wsID, func(tx *Tx) error {
+	return strategyWrite(ctx, s, wsID, &in, func(tx *Tx) (*gears.Competitor, error) {
 		var id int64
 		if err := tx.queryRow(`INSERT INTO competitors (workspace_id, name, network, handle, profile_url, notes, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, wsID, in.Name, in.Network, in.Handle, in.ProfileURL, in.Notes, millis(tx.now())).Scan(&id); err != nil {
-			return competitorConflict(err, in, "create competitor")
+			return nil, competitorConflict(err, in, "create competitor")
 		}
-		var err error
-		c, err = findCompetitor(tx, wsID, id)
-		return err
+		return findCompetitor(tx, wsID, id)
 	})
-	return c, err
 }
 
 // UpdateCompetitor replaces a competitor. Its follower counts stay.
 func (s *StrategyService) UpdateCompetitor(ctx context.Context, wsID, id int64, in gears.CompetitorInput) (*gears.Competitor, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	var c *gears.Competitor
-	err := s.write(ctx, wsID, func(tx *Tx) error {
+	return strategyWrite(ctx, s, wsID, &in, func(tx *Tx) (*gears.Competitor, error) {
 		res, err := tx.exec(`UPDATE competitors SET name = ?, network = ?, handle = ?, profile_url = ?, notes = ? WHERE workspace_id = ? AND id = ?`,
 			in.Name, in.Network, in.Handle, in.ProfileURL, in.Notes, wsID, id)
 		if err != nil {
-			return competitorConflict(err, in, "update competitor")
+			return nil, competitorConflict(err, in, "update competitor")
 		}
 		if err := strategyAffected(res, nil); err != nil {
-			return err
+			return nil, err
 		}
-		c, err = findCompetitor(tx, wsID, id)
-		return err
+		return findCompetitor(tx, wsID, id)
 	})
-	return c, err
 }
 
 // DeleteCompetitor deletes a competitor and its follower counts.
 func (s *StrategyService) DeleteCompetitor(ctx context.Context, wsID, id int64) error {
-	return s.write(ctx, wsID, func(tx *Tx) error {
-		return strategyAffected(tx.exec(`DELETE FROM competitors WHERE workspace_id = ? AND id = ?`, wsID, id))
-	})
+	return s.deleteRow(ctx, wsID, "competitors", id)
 }
 
 // The communication strategy.
@@ -291,12 +287,7 @@ func (s *StrategyService) DeleteCompetitor(ctx context.Context, wsID, id int64) 
 // FindStrategy returns the workspace's strategy document (empty when
 // nobody wrote it yet).
 func (s *StrategyService) FindStrategy(ctx context.Context, wsID int64) (*gears.Strategy, error) {
-	var st *gears.Strategy
-	err := s.read(ctx, wsID, func(tx *Tx) (err error) {
-		st, err = findStrategy(tx, wsID)
-		return err
-	})
-	return st, err
+	return strategyRead(ctx, s, wsID, func(tx *Tx) (*gears.Strategy, error) { return findStrategy(tx, wsID) })
 }
 
 func findStrategy(tx *Tx, wsID int64) (*gears.Strategy, error) {
@@ -323,30 +314,23 @@ func findStrategy(tx *Tx, wsID int64) (*gears.Strategy, error) {
 
 // SaveStrategy replaces the strategy document and its channel roles.
 func (s *StrategyService) SaveStrategy(ctx context.Context, wsID int64, in gears.StrategyInput) (*gears.Strategy, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	var st *gears.Strategy
-	err := s.write(ctx, wsID, func(tx *Tx) error {
+	return strategyWrite(ctx, s, wsID, &in, func(tx *Tx) (*gears.Strategy, error) {
 		if _, err := tx.exec(`INSERT INTO strategies (workspace_id, audiences, tone, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (workspace_id) DO UPDATE SET audiences = excluded.audiences, tone = excluded.tone,
 			updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
 			wsID, in.Audiences, in.Tone, strategyActor(tx), millis(tx.now())); err != nil {
-			return gears.Internal("save strategy: %w", err)
+			return nil, gears.Internal("save strategy: %w", err)
 		}
 		if _, err := tx.exec(`DELETE FROM channel_roles WHERE workspace_id = ?`, wsID); err != nil {
-			return gears.Internal("save channel roles: %w", err)
+			return nil, gears.Internal("save channel roles: %w", err)
 		}
 		for _, c := range in.Channels {
 			if _, err := tx.exec(`INSERT INTO channel_roles (workspace_id, network, role) VALUES (?, ?, ?)`, wsID, c.Network, c.Role); err != nil {
-				return gears.Internal("save channel role: %w", err)
+				return nil, gears.Internal("save channel role: %w", err)
 			}
 		}
-		var err error
-		st, err = findStrategy(tx, wsID)
-		return err
+		return findStrategy(tx, wsID)
 	})
-	return st, err
 }
 
 // The platform set-up checklist.
@@ -354,15 +338,14 @@ func (s *StrategyService) SaveStrategy(ctx context.Context, wsID int64, in gears
 // FindChecklist returns the set-up checklist of every account of the
 // workspace, each with every step of gears.SetupItems.
 func (s *StrategyService) FindChecklist(ctx context.Context, wsID int64) ([]*gears.AccountChecklist, error) {
-	list := []*gears.AccountChecklist{}
-	err := s.read(ctx, wsID, func(tx *Tx) error {
+	return strategyList(ctx, s, wsID, func(tx *Tx) ([]*gears.AccountChecklist, error) {
 		accounts, err := queryAll(tx, "checklist accounts", func(r scanner) (*gears.AccountChecklist, error) {
 			var c gears.AccountChecklist
 			err := r.Scan(&c.AccountID, &c.Network, &c.Handle)
 			return &c, err
 		}, `SELECT id, network, handle FROM accounts WHERE workspace_id = ? ORDER BY network, handle, id`, wsID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		type done struct {
 			account int64
@@ -378,7 +361,7 @@ func (s *StrategyService) FindChecklist(ctx context.Context, wsID int64) ([]*gea
 			return d, err
 		}, `SELECT s.account_id, s.item, s.done_by, s.done_at FROM setup_items s JOIN accounts a ON a.id = s.account_id WHERE a.workspace_id = ?`, wsID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		byAccount := map[int64]map[string]gears.SetupItem{}
 		for _, d := range rows {
@@ -395,11 +378,9 @@ func (s *StrategyService) FindChecklist(ctx context.Context, wsID int64) ([]*gea
 				}
 				a.Items = append(a.Items, it)
 			}
-			list = append(list, a)
 		}
-		return nil
+		return accounts, nil
 	})
-	return list, err
 }
 
 // SetSetupItem ticks (done) or unticks a step of an account's set-up,
@@ -459,38 +440,25 @@ func findCampaign(tx *Tx, wsID, id int64) (*gears.Campaign, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := scanCampaign(loc)(tx.queryRow(`SELECT `+campaignColumns+` FROM campaigns c WHERE c.workspace_id = ? AND c.id = ?`, false, wsID, id))
-	if err != nil {
-		return nil, strategyNotFound(err, "campaign")
-	}
-	return c, nil
+	return strategyRow(tx, "campaign", scanCampaign(loc), `SELECT `+campaignColumns+` FROM campaigns c WHERE c.workspace_id = ? AND c.id = ?`, false, wsID, id)
 }
 
 // FindCampaigns lists the workspace's campaigns, latest start first, with
 // their spend and number of posts.
 func (s *StrategyService) FindCampaigns(ctx context.Context, wsID int64) ([]*gears.Campaign, error) {
-	list := []*gears.Campaign{}
-	err := s.read(ctx, wsID, func(tx *Tx) error {
+	return strategyList(ctx, s, wsID, func(tx *Tx) ([]*gears.Campaign, error) {
 		loc, err := workspaceLocation(tx, wsID)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		l, err := queryAll(tx, "campaigns", strategyScan(scanCampaign(loc), "campaign"),
+		return queryAll(tx, "campaigns", strategyScan(scanCampaign(loc), "campaign"),
 			`SELECT `+campaignColumns+` FROM campaigns c WHERE c.workspace_id = ? ORDER BY c.starts_at DESC, c.id DESC LIMIT 1000`, false, wsID)
-		list = append(list, l...)
-		return err
 	})
-	return list, err
 }
 
 // FindCampaign returns one campaign.
 func (s *StrategyService) FindCampaign(ctx context.Context, wsID, id int64) (*gears.Campaign, error) {
-	var c *gears.Campaign
-	err := s.read(ctx, wsID, func(tx *Tx) (err error) {
-		c, err = findCampaign(tx, wsID, id)
-		return err
-	})
-	return c, err
+	return strategyRead(ctx, s, wsID, func(tx *Tx) (*gears.Campaign, error) { return findCampaign(tx, wsID, id) })
 }
 
 // campaignSpan returns the instants a campaign's dates span in loc: from
@@ -518,58 +486,46 @@ func campaignConflict(err error, name, what string) error {
 
 // CreateCampaign creates a campaign; names are unique in a workspace.
 func (s *StrategyService) CreateCampaign(ctx context.Context, wsID int64, in gears.CampaignInput) (*gears.Campaign, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	var c *gears.Campaign
-	err := s.write(ctx, wsID, func(tx *Tx) error {
+	return strategyWrite(ctx, s, wsID, &in, func(tx *Tx) (*gears.Campaign, error) {
 		loc, err := workspaceLocation(tx, wsID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		starts, ends := campaignSpan(in, loc)
 		var id int64
 		if err := tx.queryRow(`INSERT INTO campaigns (workspace_id, name, description, networks, starts_at, ends_at, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, wsID, in.Name, in.Description, strategyJoinNetworks(in.Networks), starts, ends, millis(tx.now())).Scan(&id); err != nil {
-			return campaignConflict(err, in.Name, "create campaign")
+			return nil, campaignConflict(err, in.Name, "create campaign")
 		}
-		c, err = findCampaign(tx, wsID, id)
-		return err
+		return findCampaign(tx, wsID, id)
 	})
-	return c, err
 }
 
 // UpdateCampaign replaces a campaign. Renaming it renames what names it in
 // the same transaction: its posts, the objectives scoped to it, its tracked
 // links and conversions, and its rows of the daily roll-up of results.
 func (s *StrategyService) UpdateCampaign(ctx context.Context, wsID, id int64, in gears.CampaignInput) (*gears.Campaign, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	var c *gears.Campaign
-	err := s.write(ctx, wsID, func(tx *Tx) error {
+	return strategyWrite(ctx, s, wsID, &in, func(tx *Tx) (*gears.Campaign, error) {
 		cur, err := findCampaign(tx, wsID, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		loc, err := workspaceLocation(tx, wsID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		starts, ends := campaignSpan(in, loc)
 		if _, err := tx.exec(`UPDATE campaigns SET name = ?, description = ?, networks = ?, starts_at = ?, ends_at = ? WHERE workspace_id = ? AND id = ?`,
 			in.Name, in.Description, strategyJoinNetworks(in.Networks), starts, ends, wsID, id); err != nil {
-			return campaignConflict(err, in.Name, "update campaign")
+			return nil, campaignConflict(err, in.Name, "update campaign")
 		}
 		if cur.Name != in.Name {
 			if err := renameCampaign(tx, wsID, cur.Name, in.Name); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		c, err = findCampaign(tx, wsID, id)
-		return err
+		return findCampaign(tx, wsID, id)
 	})
-	return c, err
 }
 
 // renameCampaign carries what names a campaign over to its new name. The
@@ -613,9 +569,7 @@ func renameCampaign(tx *Tx, wsID int64, from, to string) error {
 // DeleteCampaign deletes a campaign and its spend. Its posts keep the
 // name, as text.
 func (s *StrategyService) DeleteCampaign(ctx context.Context, wsID, id int64) error {
-	return s.write(ctx, wsID, func(tx *Tx) error {
-		return strategyAffected(tx.exec(`DELETE FROM campaigns WHERE workspace_id = ? AND id = ?`, wsID, id))
-	})
+	return s.deleteRow(ctx, wsID, "campaigns", id)
 }
 
 // Spend.
@@ -637,52 +591,43 @@ const spendColumns = `s.id, s.campaign_id, s.network, s.gear, s.amount_cents, s.
 
 // FindSpend lists a campaign's spend, latest first.
 func (s *StrategyService) FindSpend(ctx context.Context, wsID, campaignID int64) ([]*gears.CampaignSpend, error) {
-	list := []*gears.CampaignSpend{}
-	err := s.read(ctx, wsID, func(tx *Tx) error {
+	return strategyList(ctx, s, wsID, func(tx *Tx) ([]*gears.CampaignSpend, error) {
 		if _, err := findCampaign(tx, wsID, campaignID); err != nil {
-			return err
+			return nil, err
 		}
 		loc, err := workspaceLocation(tx, wsID)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		l, err := queryAll(tx, "spend", strategyScan(scanSpend(loc), "spend"),
+		return queryAll(tx, "spend", strategyScan(scanSpend(loc), "spend"),
 			`SELECT `+spendColumns+` FROM campaign_spend s WHERE s.campaign_id = ? ORDER BY s.spent_at DESC, s.id DESC LIMIT 5000`, campaignID)
-		list = append(list, l...)
-		return err
 	})
-	return list, err
 }
 
 // AddSpend records spend on a campaign, dated at the local midnight of
 // its day.
 func (s *StrategyService) AddSpend(ctx context.Context, wsID, campaignID int64, in gears.CampaignSpendInput) (*gears.CampaignSpend, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	var sp *gears.CampaignSpend
-	err := s.write(ctx, wsID, func(tx *Tx) error {
+	return strategyWrite(ctx, s, wsID, &in, func(tx *Tx) (*gears.CampaignSpend, error) {
 		if _, err := findCampaign(tx, wsID, campaignID); err != nil {
-			return err
+			return nil, err
 		}
 		loc, err := workspaceLocation(tx, wsID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		day, _ := gears.DayNumber(in.SpentOn)
 		var id int64
 		if err := tx.queryRow(`INSERT INTO campaign_spend (campaign_id, network, gear, amount_cents, spent_at, note, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, campaignID, in.Network, in.Gear, in.AmountCents,
 			millis(strategyMidnight(day, loc)), in.Note, millis(tx.now())).Scan(&id); err != nil {
-			return gears.Internal("add spend: %w", err)
+			return nil, gears.Internal("add spend: %w", err)
 		}
-		sp, err = scanSpend(loc)(tx.queryRow(`SELECT `+spendColumns+` FROM campaign_spend s WHERE s.id = ?`, id))
+		sp, err := scanSpend(loc)(tx.queryRow(`SELECT `+spendColumns+` FROM campaign_spend s WHERE s.id = ?`, id))
 		if err != nil {
-			return gears.Internal("read spend: %w", err)
+			return nil, gears.Internal("read spend: %w", err)
 		}
-		return nil
+		return sp, nil
 	})
-	return sp, err
 }
 
 // DeleteSpend deletes one entry of a campaign's spend.
@@ -711,33 +656,20 @@ func scanObjective(r scanner) (*gears.Objective, error) {
 }
 
 func findObjective(tx *Tx, wsID, id int64) (*gears.Objective, error) {
-	o, err := scanObjective(tx.queryRow(`SELECT `+objectiveColumns+` FROM objectives WHERE workspace_id = ? AND id = ?`, wsID, id))
-	if err != nil {
-		return nil, strategyNotFound(err, "objective")
-	}
-	return o, nil
+	return strategyRow(tx, "objective", scanObjective, `SELECT `+objectiveColumns+` FROM objectives WHERE workspace_id = ? AND id = ?`, wsID, id)
 }
 
 // FindObjectives lists the workspace's objectives, soonest due first.
 func (s *StrategyService) FindObjectives(ctx context.Context, wsID int64) ([]*gears.Objective, error) {
-	list := []*gears.Objective{}
-	err := s.read(ctx, wsID, func(tx *Tx) error {
-		l, err := queryAll(tx, "objectives", strategyScan(scanObjective, "objective"),
+	return strategyList(ctx, s, wsID, func(tx *Tx) ([]*gears.Objective, error) {
+		return queryAll(tx, "objectives", strategyScan(scanObjective, "objective"),
 			`SELECT `+objectiveColumns+` FROM objectives WHERE workspace_id = ? ORDER BY due_on, id LIMIT 1000`, wsID)
-		list = append(list, l...)
-		return err
 	})
-	return list, err
 }
 
 // FindObjective returns one objective.
 func (s *StrategyService) FindObjective(ctx context.Context, wsID, id int64) (*gears.Objective, error) {
-	var o *gears.Objective
-	err := s.read(ctx, wsID, func(tx *Tx) (err error) {
-		o, err = findObjective(tx, wsID, id)
-		return err
-	})
-	return o, err
+	return strategyRead(ctx, s, wsID, func(tx *Tx) (*gears.Objective, error) { return findObjective(tx, wsID, id) })
 }
 
 // checkObjectiveScope refuses an account of another workspace.
@@ -756,13 +688,9 @@ func checkObjectiveScope(tx *Tx, wsID int64, in *gears.ObjectiveInput) error {
 
 // CreateObjective sets an objective.
 func (s *StrategyService) CreateObjective(ctx context.Context, wsID int64, in gears.ObjectiveInput) (*gears.Objective, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	var o *gears.Objective
-	err := s.write(ctx, wsID, func(tx *Tx) error {
+	return strategyWrite(ctx, s, wsID, &in, func(tx *Tx) (*gears.Objective, error) {
 		if err := checkObjectiveScope(tx, wsID, &in); err != nil {
-			return err
+			return nil, err
 		}
 		start, _ := gears.DayNumber(in.StartsOn)
 		due, _ := gears.DayNumber(in.DueOn)
@@ -770,45 +698,35 @@ func (s *StrategyService) CreateObjective(ctx context.Context, wsID int64, in ge
 		if err := tx.queryRow(`INSERT INTO objectives (workspace_id, title, kpi, account_id, network, campaign, baseline, target, starts_on, due_on, created_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, wsID, in.Title, in.KPI, in.AccountID, in.Network, in.Campaign,
 			in.Baseline, in.Target, start, due, strategyActor(tx), millis(tx.now())).Scan(&id); err != nil {
-			return gears.Internal("create objective: %w", err)
+			return nil, gears.Internal("create objective: %w", err)
 		}
-		var err error
-		o, err = findObjective(tx, wsID, id)
-		return err
+		return findObjective(tx, wsID, id)
 	})
-	return o, err
 }
 
 // UpdateObjective replaces an objective. The readings of a custom KPI stay.
 func (s *StrategyService) UpdateObjective(ctx context.Context, wsID, id int64, in gears.ObjectiveInput) (*gears.Objective, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	var o *gears.Objective
-	err := s.write(ctx, wsID, func(tx *Tx) error {
+	return strategyWrite(ctx, s, wsID, &in, func(tx *Tx) (*gears.Objective, error) {
 		if err := checkObjectiveScope(tx, wsID, &in); err != nil {
-			return err
+			return nil, err
 		}
 		start, _ := gears.DayNumber(in.StartsOn)
 		due, _ := gears.DayNumber(in.DueOn)
 		if err := strategyAffected(tx.exec(`UPDATE objectives SET title = ?, kpi = ?, account_id = ?, network = ?, campaign = ?, baseline = ?, target = ?,
 			starts_on = ?, due_on = ? WHERE workspace_id = ? AND id = ?`, in.Title, in.KPI, in.AccountID, in.Network, in.Campaign,
 			in.Baseline, in.Target, start, due, wsID, id)); err != nil {
-			return err
+			return nil, err
 		}
-		var err error
-		o, err = findObjective(tx, wsID, id)
-		return err
+		return findObjective(tx, wsID, id)
 	})
-	return o, err
 }
 
 // DeleteObjective deletes an objective and its readings.
 func (s *StrategyService) DeleteObjective(ctx context.Context, wsID, id int64) error {
-	return s.write(ctx, wsID, func(tx *Tx) error {
-		return strategyAffected(tx.exec(`DELETE FROM objectives WHERE workspace_id = ? AND id = ?`, wsID, id))
-	})
+	return s.deleteRow(ctx, wsID, "objectives", id)
 }
+
+const readingColumns = `id, day, value, note, created_by, created_at`
 
 func scanReading(r scanner) (*gears.KPIReading, error) {
 	var k gears.KPIReading
@@ -823,48 +741,39 @@ func scanReading(r scanner) (*gears.KPIReading, error) {
 
 // FindReadings lists an objective's manual readings by day.
 func (s *StrategyService) FindReadings(ctx context.Context, wsID, objectiveID int64) ([]*gears.KPIReading, error) {
-	list := []*gears.KPIReading{}
-	err := s.read(ctx, wsID, func(tx *Tx) error {
+	return strategyList(ctx, s, wsID, func(tx *Tx) ([]*gears.KPIReading, error) {
 		if _, err := findObjective(tx, wsID, objectiveID); err != nil {
-			return err
+			return nil, err
 		}
-		l, err := queryAll(tx, "readings", strategyScan(scanReading, "reading"),
-			`SELECT id, day, value, note, created_by, created_at FROM kpi_readings WHERE objective_id = ? ORDER BY day LIMIT 5000`, objectiveID)
-		list = append(list, l...)
-		return err
+		return queryAll(tx, "readings", strategyScan(scanReading, "reading"),
+			`SELECT `+readingColumns+` FROM kpi_readings WHERE objective_id = ? ORDER BY day LIMIT 5000`, objectiveID)
 	})
-	return list, err
 }
 
 // AddReading records a reading of a custom KPI; a second reading on the
 // same day replaces the first.
 func (s *StrategyService) AddReading(ctx context.Context, wsID, objectiveID int64, in gears.KPIReadingInput) (*gears.KPIReading, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	var k *gears.KPIReading
-	err := s.write(ctx, wsID, func(tx *Tx) error {
+	return strategyWrite(ctx, s, wsID, &in, func(tx *Tx) (*gears.KPIReading, error) {
 		o, err := findObjective(tx, wsID, objectiveID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if o.KPI != gears.KPICustom {
-			return gears.Invalid("value", "strategy.readings_custom_only")
+			return nil, gears.Invalid("value", "strategy.readings_custom_only")
 		}
 		day, _ := gears.DayNumber(in.Day)
 		if _, err := tx.exec(`INSERT INTO kpi_readings (objective_id, day, value, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (objective_id, day) DO UPDATE SET value = excluded.value, note = excluded.note,
 			created_by = excluded.created_by, created_at = excluded.created_at`,
 			objectiveID, day, in.Value, in.Note, strategyActor(tx), millis(tx.now())); err != nil {
-			return gears.Internal("add reading: %w", err)
+			return nil, gears.Internal("add reading: %w", err)
 		}
-		k, err = scanReading(tx.queryRow(`SELECT id, day, value, note, created_by, created_at FROM kpi_readings WHERE objective_id = ? AND day = ?`, objectiveID, day))
+		k, err := scanReading(tx.queryRow(`SELECT `+readingColumns+` FROM kpi_readings WHERE objective_id = ? AND day = ?`, objectiveID, day))
 		if err != nil {
-			return gears.Internal("read reading: %w", err)
+			return nil, gears.Internal("read reading: %w", err)
 		}
-		return nil
+		return k, nil
 	})
-	return k, err
 }
 
 // Progress measures an objective up to today (the workspace's local date

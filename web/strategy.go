@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"math"
@@ -310,12 +311,8 @@ func (s *Server) noteForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in := gears.ResearchNoteInput{Title: r.PostFormValue("title"), Body: r.PostFormValue("body"), SourceURL: r.PostFormValue("source_url")}
-	var n *gears.ResearchNote
-	if id == 0 {
-		n, err = s.strategy().CreateResearchNote(r.Context(), ws.ID, in)
-	} else {
-		n, err = s.strategy().UpdateResearchNote(r.Context(), ws.ID, id, in)
-	}
+	st := s.strategy()
+	n, err := saveByID(r.Context(), ws.ID, id, in, st.CreateResearchNote, st.UpdateResearchNote)
 	if err != nil {
 		return s.strategyFailed(w, r, err, &strategyPage{Form: "note", FormID: id, NoteIn: in})
 	}
@@ -324,14 +321,7 @@ func (s *Server) noteForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) deleteNoteForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "note")
-	if err != nil {
-		return err
-	}
-	if err := s.strategy().DeleteResearchNote(r.Context(), info(r).workspace.ID, id); err != nil {
-		return err
-	}
-	return redirect(w, r, strategyPath(r, "/strategy#research"), "flash.strategy_deleted")
+	return deleteForm(w, r, "note", s.strategy().DeleteResearchNote, strategyPath(r, "/strategy#research"), "flash.strategy_deleted")
 }
 
 func (s *Server) competitorForm(w http.ResponseWriter, r *http.Request) error {
@@ -342,12 +332,8 @@ func (s *Server) competitorForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	in := gears.CompetitorInput{Name: r.PostFormValue("name"), Network: gears.Network(r.PostFormValue("network")), Handle: r.PostFormValue("handle"),
 		ProfileURL: r.PostFormValue("profile_url"), Notes: r.PostFormValue("notes")}
-	var c *gears.Competitor
-	if id == 0 {
-		c, err = s.strategy().CreateCompetitor(r.Context(), ws.ID, in)
-	} else {
-		c, err = s.strategy().UpdateCompetitor(r.Context(), ws.ID, id, in)
-	}
+	st := s.strategy()
+	c, err := saveByID(r.Context(), ws.ID, id, in, st.CreateCompetitor, st.UpdateCompetitor)
 	if err != nil {
 		return s.strategyFailed(w, r, err, &strategyPage{Form: "competitor", FormID: id, CompIn: in})
 	}
@@ -356,14 +342,7 @@ func (s *Server) competitorForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) deleteCompetitorForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "competitor")
-	if err != nil {
-		return err
-	}
-	if err := s.strategy().DeleteCompetitor(r.Context(), info(r).workspace.ID, id); err != nil {
-		return err
-	}
-	return redirect(w, r, strategyPath(r, "/strategy#competitors"), "flash.strategy_deleted")
+	return deleteForm(w, r, "competitor", s.strategy().DeleteCompetitor, strategyPath(r, "/strategy#competitors"), "flash.strategy_deleted")
 }
 
 func (s *Server) checklistForm(w http.ResponseWriter, r *http.Request) error {
@@ -461,7 +440,7 @@ func (s *Server) showObjectives(w http.ResponseWriter, r *http.Request, p *objec
 	if err != nil {
 		return s.formFailed(w, r, err, "objectives", "strategy", p, &p.Form.Err)
 	}
-	return s.render(w, r, "objectives", "strategy", p)
+	return s.render(w, r, "objectives", "objectives", p)
 }
 
 // objectiveInputFrom reads the objective form.
@@ -500,11 +479,8 @@ func (s *Server) objectiveForm(w http.ResponseWriter, r *http.Request) error {
 	f.ID = id
 	var o *gears.Objective
 	if err == nil {
-		if id == 0 {
-			o, err = s.strategy().CreateObjective(r.Context(), ws.ID, in)
-		} else {
-			o, err = s.strategy().UpdateObjective(r.Context(), ws.ID, id, in)
-		}
+		st := s.strategy()
+		o, err = saveByID(r.Context(), ws.ID, id, in, st.CreateObjective, st.UpdateObjective)
 	}
 	if err != nil {
 		if id != 0 {
@@ -584,7 +560,7 @@ func (s *Server) showObjective(w http.ResponseWriter, r *http.Request, p *object
 		}
 		return s.formFailed(w, r, ferr, "objective", "strategy", p, slot)
 	}
-	return s.render(w, r, "objective", "strategy", p)
+	return s.render(w, r, "objective", "objectives", p)
 }
 
 // strategyChart draws an objective's progress: the KPI, the straight line
@@ -608,18 +584,12 @@ func strategyChart(lang string, o *gears.Objective, p gears.Progress) template.H
 		Target:      &target,
 		TargetLabel: v.T("strategy.chart.target", fmtKPI(o.Target)),
 		Empty:       v.T("strategy.chart.empty"),
+		Zoom:        !o.KPI.Cumulative(), // a level's change is what matters
 	}, 720, 300)
 }
 
 func (s *Server) deleteObjectiveForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "objective")
-	if err != nil {
-		return err
-	}
-	if err := s.strategy().DeleteObjective(r.Context(), info(r).workspace.ID, id); err != nil {
-		return err
-	}
-	return redirect(w, r, strategyPath(r, "/objectives"), "flash.strategy_deleted")
+	return deleteForm(w, r, "objective", s.strategy().DeleteObjective, strategyPath(r, "/objectives"), "flash.strategy_deleted")
 }
 
 func (s *Server) readingForm(w http.ResponseWriter, r *http.Request) error {
@@ -694,7 +664,7 @@ func (s *Server) showCampaigns(w http.ResponseWriter, r *http.Request, p *campai
 	if ferr != nil {
 		return s.formFailed(w, r, ferr, "campaigns", "strategy", p, &p.Form.Err)
 	}
-	return s.render(w, r, "campaigns", "strategy", p)
+	return s.render(w, r, "campaigns", "campaigns", p)
 }
 
 func (s *Server) campaignForm(w http.ResponseWriter, r *http.Request) error {
@@ -710,12 +680,8 @@ func (s *Server) campaignForm(w http.ResponseWriter, r *http.Request) error {
 		in.Networks = append(in.Networks, gears.Network(n))
 		f.Networks[gears.Network(n)] = true
 	}
-	var c *gears.Campaign
-	if id == 0 {
-		c, err = s.strategy().CreateCampaign(r.Context(), ws.ID, in)
-	} else {
-		c, err = s.strategy().UpdateCampaign(r.Context(), ws.ID, id, in)
-	}
+	st := s.strategy()
+	c, err := saveByID(r.Context(), ws.ID, id, in, st.CreateCampaign, st.UpdateCampaign)
 	if err != nil {
 		if id != 0 {
 			return s.showCampaign(w, r, &campaignPage{Form: f}, err)
@@ -778,18 +744,11 @@ func (s *Server) showCampaign(w http.ResponseWriter, r *http.Request, p *campaig
 		}
 		return s.formFailed(w, r, ferr, "campaign", "strategy", p, slot)
 	}
-	return s.render(w, r, "campaign", "strategy", p)
+	return s.render(w, r, "campaign", "campaigns", p)
 }
 
 func (s *Server) deleteCampaignForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "campaign")
-	if err != nil {
-		return err
-	}
-	if err := s.strategy().DeleteCampaign(r.Context(), info(r).workspace.ID, id); err != nil {
-		return err
-	}
-	return redirect(w, r, strategyPath(r, "/campaigns"), "flash.strategy_deleted")
+	return deleteForm(w, r, "campaign", s.strategy().DeleteCampaign, strategyPath(r, "/campaigns"), "flash.strategy_deleted")
 }
 
 func (s *Server) spendForm(w http.ResponseWriter, r *http.Request) error {
@@ -814,192 +773,75 @@ func (s *Server) spendForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) deleteSpendForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "campaign")
+	campaign, err := pathID(r, "campaign")
 	if err != nil {
 		return err
 	}
-	spend, err := pathID(r, "spend")
-	if err != nil {
-		return err
-	}
-	if err := s.strategy().DeleteSpend(r.Context(), info(r).workspace.ID, id, spend); err != nil {
-		return err
-	}
-	return redirect(w, r, strategyPath(r, "/campaigns/%d#spend", id), "flash.strategy_deleted")
+	return deleteForm(w, r, "spend", func(ctx context.Context, wsID, id int64) error {
+		return s.strategy().DeleteSpend(ctx, wsID, campaign, id)
+	}, strategyPath(r, "/campaigns/%d#spend", campaign), "flash.strategy_deleted")
 }
 
-// The strategy gear's API.
+// The strategy gear's API, through the shapes in crud.go. The PATCH
+// endpoints decode the body over the thing as it is: fields left out keep
+// their values.
 
 func (s *Server) apiStrategy(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.strategy().FindStrategy(r.Context(), info(r).workspace.ID)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, st)
-	return nil
+	return wsJSON(w, r, s.strategy().FindStrategy)
 }
 
 func (s *Server) apiSaveStrategy(w http.ResponseWriter, r *http.Request) error {
-	var in gears.StrategyInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	st, err := s.strategy().SaveStrategy(r.Context(), info(r).workspace.ID, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, st)
-	return nil
+	return saveJSON(w, r, http.StatusOK, s.strategy().SaveStrategy)
 }
 
 func (s *Server) apiResearchNotes(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.strategy().FindResearchNotes(r.Context(), info(r).workspace.ID)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"research_notes": list})
-	return nil
+	return listJSON(w, r, "research_notes", s.strategy().FindResearchNotes)
 }
 
 func (s *Server) apiCreateResearchNote(w http.ResponseWriter, r *http.Request) error {
-	var in gears.ResearchNoteInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	n, err := s.strategy().CreateResearchNote(r.Context(), info(r).workspace.ID, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, n)
-	return nil
+	return saveJSON(w, r, http.StatusCreated, s.strategy().CreateResearchNote)
 }
 
 func (s *Server) apiResearchNote(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "note")
-	if err != nil {
-		return err
-	}
-	n, err := s.strategy().FindResearchNote(r.Context(), info(r).workspace.ID, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, n)
-	return nil
+	return findJSON(w, r, "note", s.strategy().FindResearchNote)
 }
 
-// The PATCH endpoints decode the body over the thing as it is: fields
-// left out keep their values.
-
 func (s *Server) apiUpdateResearchNote(w http.ResponseWriter, r *http.Request) error {
-	ctx, ws := r.Context(), info(r).workspace
-	id, err := pathID(r, "note")
-	if err != nil {
-		return err
-	}
-	cur, err := s.strategy().FindResearchNote(ctx, ws.ID, id)
-	if err != nil {
-		return err
-	}
-	in := gears.ResearchNoteInput{Title: cur.Title, Body: cur.Body, SourceURL: cur.SourceURL}
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	n, err := s.strategy().UpdateResearchNote(ctx, ws.ID, id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, n)
-	return nil
+	st := s.strategy()
+	return patchJSON(w, r, "note", st.FindResearchNote, func(n *gears.ResearchNote) gears.ResearchNoteInput {
+		return gears.ResearchNoteInput{Title: n.Title, Body: n.Body, SourceURL: n.SourceURL}
+	}, st.UpdateResearchNote)
 }
 
 func (s *Server) apiDeleteResearchNote(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "note")
-	if err != nil {
-		return err
-	}
-	if err := s.strategy().DeleteResearchNote(r.Context(), info(r).workspace.ID, id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return deleteJSON(w, r, "note", s.strategy().DeleteResearchNote)
 }
 
 func (s *Server) apiCompetitors(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.strategy().FindCompetitors(r.Context(), info(r).workspace.ID)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"competitors": list})
-	return nil
+	return listJSON(w, r, "competitors", s.strategy().FindCompetitors)
 }
 
 func (s *Server) apiCreateCompetitor(w http.ResponseWriter, r *http.Request) error {
-	var in gears.CompetitorInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	c, err := s.strategy().CreateCompetitor(r.Context(), info(r).workspace.ID, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, c)
-	return nil
+	return saveJSON(w, r, http.StatusCreated, s.strategy().CreateCompetitor)
 }
 
 func (s *Server) apiCompetitor(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "competitor")
-	if err != nil {
-		return err
-	}
-	c, err := s.strategy().FindCompetitor(r.Context(), info(r).workspace.ID, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
+	return findJSON(w, r, "competitor", s.strategy().FindCompetitor)
 }
 
 func (s *Server) apiUpdateCompetitor(w http.ResponseWriter, r *http.Request) error {
-	ctx, ws := r.Context(), info(r).workspace
-	id, err := pathID(r, "competitor")
-	if err != nil {
-		return err
-	}
-	cur, err := s.strategy().FindCompetitor(ctx, ws.ID, id)
-	if err != nil {
-		return err
-	}
-	in := gears.CompetitorInput{Name: cur.Name, Network: cur.Network, Handle: cur.Handle, ProfileURL: cur.ProfileURL, Notes: cur.Notes}
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	c, err := s.strategy().UpdateCompetitor(ctx, ws.ID, id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
+	st := s.strategy()
+	return patchJSON(w, r, "competitor", st.FindCompetitor, func(c *gears.Competitor) gears.CompetitorInput {
+		return gears.CompetitorInput{Name: c.Name, Network: c.Network, Handle: c.Handle, ProfileURL: c.ProfileURL, Notes: c.Notes}
+	}, st.UpdateCompetitor)
 }
 
 func (s *Server) apiDeleteCompetitor(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "competitor")
-	if err != nil {
-		return err
-	}
-	if err := s.strategy().DeleteCompetitor(r.Context(), info(r).workspace.ID, id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return deleteJSON(w, r, "competitor", s.strategy().DeleteCompetitor)
 }
 
 func (s *Server) apiChecklist(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.strategy().FindChecklist(r.Context(), info(r).workspace.ID)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"accounts": list})
-	return nil
+	return listJSON(w, r, "accounts", s.strategy().FindChecklist)
 }
 
 func (s *Server) apiSetChecklist(w http.ResponseWriter, r *http.Request) error {
@@ -1034,229 +876,84 @@ func (s *Server) apiSetChecklist(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiCampaigns(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.strategy().FindCampaigns(r.Context(), info(r).workspace.ID)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"campaigns": list})
-	return nil
+	return listJSON(w, r, "campaigns", s.strategy().FindCampaigns)
 }
 
 func (s *Server) apiCreateCampaign(w http.ResponseWriter, r *http.Request) error {
-	var in gears.CampaignInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	c, err := s.strategy().CreateCampaign(r.Context(), info(r).workspace.ID, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, c)
-	return nil
+	return saveJSON(w, r, http.StatusCreated, s.strategy().CreateCampaign)
 }
 
 func (s *Server) apiCampaign(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "campaign")
-	if err != nil {
-		return err
-	}
-	c, err := s.strategy().FindCampaign(r.Context(), info(r).workspace.ID, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
+	return findJSON(w, r, "campaign", s.strategy().FindCampaign)
 }
 
 func (s *Server) apiUpdateCampaign(w http.ResponseWriter, r *http.Request) error {
-	ctx, ws := r.Context(), info(r).workspace
-	id, err := pathID(r, "campaign")
-	if err != nil {
-		return err
-	}
-	cur, err := s.strategy().FindCampaign(ctx, ws.ID, id)
-	if err != nil {
-		return err
-	}
-	in := gears.CampaignInput{Name: cur.Name, Description: cur.Description, Networks: cur.Networks, StartsOn: cur.StartsOn, EndsOn: cur.EndsOn}
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	c, err := s.strategy().UpdateCampaign(ctx, ws.ID, id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
+	st := s.strategy()
+	return patchJSON(w, r, "campaign", st.FindCampaign, func(c *gears.Campaign) gears.CampaignInput {
+		return gears.CampaignInput{Name: c.Name, Description: c.Description, Networks: c.Networks, StartsOn: c.StartsOn, EndsOn: c.EndsOn}
+	}, st.UpdateCampaign)
 }
 
 func (s *Server) apiDeleteCampaign(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "campaign")
-	if err != nil {
-		return err
-	}
-	if err := s.strategy().DeleteCampaign(r.Context(), info(r).workspace.ID, id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return deleteJSON(w, r, "campaign", s.strategy().DeleteCampaign)
 }
 
 func (s *Server) apiSpend(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "campaign")
-	if err != nil {
-		return err
-	}
-	list, err := s.strategy().FindSpend(r.Context(), info(r).workspace.ID, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"spend": list})
-	return nil
+	return listUnderJSON(w, r, "campaign", "spend", s.strategy().FindSpend)
 }
 
 func (s *Server) apiAddSpend(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "campaign")
-	if err != nil {
-		return err
-	}
-	var in gears.CampaignSpendInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	sp, err := s.strategy().AddSpend(r.Context(), info(r).workspace.ID, id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, sp)
-	return nil
+	return addUnderJSON(w, r, "campaign", s.strategy().AddSpend)
 }
 
 func (s *Server) apiDeleteSpend(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "campaign")
+	campaign, err := pathID(r, "campaign")
 	if err != nil {
 		return err
 	}
-	spend, err := pathID(r, "spend")
-	if err != nil {
-		return err
-	}
-	if err := s.strategy().DeleteSpend(r.Context(), info(r).workspace.ID, id, spend); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return deleteJSON(w, r, "spend", func(ctx context.Context, wsID, id int64) error {
+		return s.strategy().DeleteSpend(ctx, wsID, campaign, id)
+	})
 }
 
 func (s *Server) apiObjectives(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.strategy().FindObjectives(r.Context(), info(r).workspace.ID)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"objectives": list})
-	return nil
+	return listJSON(w, r, "objectives", s.strategy().FindObjectives)
 }
 
 func (s *Server) apiCreateObjective(w http.ResponseWriter, r *http.Request) error {
-	var in gears.ObjectiveInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	o, err := s.strategy().CreateObjective(r.Context(), info(r).workspace.ID, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, o)
-	return nil
+	return saveJSON(w, r, http.StatusCreated, s.strategy().CreateObjective)
 }
 
 func (s *Server) apiObjective(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "objective")
-	if err != nil {
-		return err
-	}
-	o, err := s.strategy().FindObjective(r.Context(), info(r).workspace.ID, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, o)
-	return nil
+	return findJSON(w, r, "objective", s.strategy().FindObjective)
 }
 
 func (s *Server) apiUpdateObjective(w http.ResponseWriter, r *http.Request) error {
-	ctx, ws := r.Context(), info(r).workspace
-	id, err := pathID(r, "objective")
-	if err != nil {
-		return err
-	}
-	cur, err := s.strategy().FindObjective(ctx, ws.ID, id)
-	if err != nil {
-		return err
-	}
-	in := gears.ObjectiveInput{Title: cur.Title, KPI: cur.KPI, AccountID: cur.AccountID, Network: cur.Network, Campaign: cur.Campaign,
-		Baseline: cur.Baseline, Target: cur.Target, StartsOn: cur.StartsOn, DueOn: cur.DueOn}
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	o, err := s.strategy().UpdateObjective(ctx, ws.ID, id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, o)
-	return nil
+	st := s.strategy()
+	return patchJSON(w, r, "objective", st.FindObjective, func(o *gears.Objective) gears.ObjectiveInput {
+		return gears.ObjectiveInput{Title: o.Title, KPI: o.KPI, AccountID: o.AccountID, Network: o.Network, Campaign: o.Campaign,
+			Baseline: o.Baseline, Target: o.Target, StartsOn: o.StartsOn, DueOn: o.DueOn}
+	}, st.UpdateObjective)
 }
 
 func (s *Server) apiDeleteObjective(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "objective")
-	if err != nil {
-		return err
-	}
-	if err := s.strategy().DeleteObjective(r.Context(), info(r).workspace.ID, id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return deleteJSON(w, r, "objective", s.strategy().DeleteObjective)
 }
 
 func (s *Server) apiProgress(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "objective")
-	if err != nil {
-		return err
-	}
-	o, p, err := s.strategy().Progress(r.Context(), info(r).workspace.ID, id, time.Now())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"objective": o, "progress": p})
-	return nil
+	return findJSON(w, r, "objective", func(ctx context.Context, wsID, id int64) (map[string]any, error) {
+		o, p, err := s.strategy().Progress(ctx, wsID, id, time.Now())
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"objective": o, "progress": p}, nil
+	})
 }
 
 func (s *Server) apiReadings(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "objective")
-	if err != nil {
-		return err
-	}
-	list, err := s.strategy().FindReadings(r.Context(), info(r).workspace.ID, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"readings": list})
-	return nil
+	return listUnderJSON(w, r, "objective", "readings", s.strategy().FindReadings)
 }
 
 func (s *Server) apiAddReading(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "objective")
-	if err != nil {
-		return err
-	}
-	var in gears.KPIReadingInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	k, err := s.strategy().AddReading(r.Context(), info(r).workspace.ID, id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, k)
-	return nil
+	return addUnderJSON(w, r, "objective", s.strategy().AddReading)
 }
