@@ -9,6 +9,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -62,7 +63,12 @@ var funcs = template.FuncMap{
 	},
 }
 
-func mustParsePages() *pages {
+// The pages are parsed once per process and shared by every Server: they
+// are embedded, so they cannot differ, and a parsed page set is safe for
+// concurrent use.
+var mustParsePages = sync.OnceValue(parsePages)
+
+func parsePages() *pages {
 	p := &pages{byName: map[string]*template.Template{}}
 	names, err := fs.Glob(templateFS, "templates/pages/*.html")
 	if err != nil {
