@@ -184,11 +184,16 @@ func (s *Server) fragment(w http.ResponseWriter, r *http.Request, page, block st
 // flash message key.
 func redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
 	if flash != "" {
+		// The message goes in the query, before any #fragment.
+		path, fragment, hasFragment := strings.Cut(to, "#")
 		sep := "?"
-		if strings.Contains(to, "?") {
+		if strings.Contains(path, "?") {
 			sep = "&"
 		}
-		to += sep + "ok=" + flash
+		to = path + sep + "ok=" + flash
+		if hasFragment {
+			to += "#" + fragment
+		}
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
