@@ -39,6 +39,18 @@ type dailyDelta struct {
 	UnvaluedConversions             int64
 }
 
+// dailyAddOnConflict ends an INSERT into daily_metrics: a row that exists
+// gets the new counts added to its own.
+const dailyAddOnConflict = `ON CONFLICT (workspace_id, day, network, account_id, campaign) DO UPDATE SET
+		replies = daily_metrics.replies + excluded.replies,
+		reposts = daily_metrics.reposts + excluded.reposts,
+		likes = daily_metrics.likes + excluded.likes,
+		quotes = daily_metrics.quotes + excluded.quotes,
+		clicks = daily_metrics.clicks + excluded.clicks,
+		conversions = daily_metrics.conversions + excluded.conversions,
+		conversion_value_cents = daily_metrics.conversion_value_cents + excluded.conversion_value_cents,
+		unvalued_conversions = daily_metrics.unvalued_conversions + excluded.unvalued_conversions`
+
 // addDaily adds d to the roll-up row of k, creating it. Call it in the
 // transaction of the rows it sums.
 func (tx *Tx) addDaily(k dailyKey, d dailyDelta) error {
@@ -47,16 +59,7 @@ func (tx *Tx) addDaily(k dailyKey, d dailyDelta) error {
 	}
 	stmt, err := tx.statement(`INSERT INTO daily_metrics (workspace_id, day, network, account_id, campaign,
 		replies, reposts, likes, quotes, clicks, conversions, conversion_value_cents, unvalued_conversions)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (workspace_id, day, network, account_id, campaign) DO UPDATE SET
-		replies = daily_metrics.replies + excluded.replies,
-		reposts = daily_metrics.reposts + excluded.reposts,
-		likes = daily_metrics.likes + excluded.likes,
-		quotes = daily_metrics.quotes + excluded.quotes,
-		clicks = daily_metrics.clicks + excluded.clicks,
-		conversions = daily_metrics.conversions + excluded.conversions,
-		conversion_value_cents = daily_metrics.conversion_value_cents + excluded.conversion_value_cents,
-		unvalued_conversions = daily_metrics.unvalued_conversions + excluded.unvalued_conversions`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ` + dailyAddOnConflict)
 	if err != nil {
 		return err
 	}

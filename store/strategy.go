@@ -548,16 +548,7 @@ func renameCampaign(tx *Tx, wsID int64, from, to string) error {
 	if _, err := tx.exec(`INSERT INTO daily_metrics (workspace_id, day, network, account_id, campaign,
 		replies, reposts, likes, quotes, clicks, conversions, conversion_value_cents, unvalued_conversions)
 		SELECT workspace_id, day, network, account_id, ?, replies, reposts, likes, quotes, clicks, conversions,
-		conversion_value_cents, unvalued_conversions FROM daily_metrics WHERE workspace_id = ? AND campaign = ?
-		ON CONFLICT (workspace_id, day, network, account_id, campaign) DO UPDATE SET
-		replies = daily_metrics.replies + excluded.replies,
-		reposts = daily_metrics.reposts + excluded.reposts,
-		likes = daily_metrics.likes + excluded.likes,
-		quotes = daily_metrics.quotes + excluded.quotes,
-		clicks = daily_metrics.clicks + excluded.clicks,
-		conversions = daily_metrics.conversions + excluded.conversions,
-		conversion_value_cents = daily_metrics.conversion_value_cents + excluded.conversion_value_cents,
-		unvalued_conversions = daily_metrics.unvalued_conversions + excluded.unvalued_conversions`, to, wsID, from); err != nil {
+		conversion_value_cents, unvalued_conversions FROM daily_metrics WHERE workspace_id = ? AND campaign = ? `+dailyAddOnConflict, to, wsID, from); err != nil {
 		return gears.Internal("rename campaign results: %w", err)
 	}
 	if _, err := tx.exec(`DELETE FROM daily_metrics WHERE workspace_id = ? AND campaign = ?`, wsID, from); err != nil {
