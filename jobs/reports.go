@@ -118,10 +118,7 @@ func (w *SendReportWorker) Work(ctx context.Context, job *river.Job[queue.SendRe
 		var buf bytes.Buffer
 		if err := r.PDF(&buf, rep.Data.Language, rep.Data); err != nil {
 			// Nothing was sent: release the claim and let River retry.
-			if rerr := r.Store.ReleaseSend(ctx, d, "pdf: "+err.Error()); rerr != nil {
-				return errors.Join(err, rerr)
-			}
-			return fmt.Errorf("report pdf: %w", err)
+			return r.release(ctx, job, d, "pdf: "+err.Error(), fmt.Errorf("report pdf: %w", err))
 		}
 		mail.Attachments = []notify.Attachment{{Name: fmt.Sprintf("report-%s-%s.pdf",
 			rep.Data.Period.From.Format(gears.DateLayout), rep.Data.Period.To.Format(gears.DateLayout)),
@@ -130,18 +127,49 @@ func (w *SendReportWorker) Work(ctx context.Context, job *river.Job[queue.SendRe
 	if err := r.Mailer.Send(ctx, mail); err != nil {
 		var re *gears.RemoteError
 		if errors.As(err, &re) && re.Kind == gears.RemoteTemporary {
-			if rerr := r.Store.ReleaseSend(ctx, d, re.Message); rerr != nil {
-				return errors.Join(err, rerr)
-			}
-			return err
+			return r.release(ctx, job, d, re.Message, err)
 		}
 		r.logger().Error("scheduled report refused", "schedule_id", d.ScheduleID, "err", err)
-		return r.Store.FinishSend(ctx, d, "refused: "+err.Error())
+		return r.finish(ctx, d, "refused: "+err.Error())
 	}
-	if err := r.Store.FinishSend(ctx, d, ""); err != nil && !errors.Is(err, store.ErrSendDone) {
-		return err
+	return r.finish(ctx, d, "")
+}
+
+// finish records a send's outcome (errText empty when it went out); a send
+// recorded already is no error.
+func (r *Reports) finish(ctx context.Context, d store.DueSend, errText string) error {
+	err := bookkeeping(ctx, func(ctx context.Context) error { return r.Store.FinishSend(ctx, d, errText) })
+	if errors.Is(err, store.ErrSendDone) {
+		return nil
 	}
-	return nil
+	return err
+}
+
+// release hands a send that failed before any mail left back for a retry,
+// or, on the job's last attempt, records it as given up so the schedule
+// moves on to its next period (River would discard the job, and the next
+// round would queue it again, for ever).
+func (r *Reports) release(ctx context.Context, job *river.Job[queue.SendReport], d store.DueSend, why string, cause error) error {
+	if job.Attempt >= job.MaxAttempts {
+		r.logger().Error("scheduled report given up", "schedule_id", d.ScheduleID, "attempts", job.Attempt, "err", cause)
+		if err := r.finish(ctx, d, "gave up: "+why); err != nil {
+			return errors.Join(cause, err)
+		}
+		return nil
+	}
+	if err := bookkeeping(ctx, func(ctx context.Context) error { return r.Store.ReleaseSend(ctx, d, why) }); err != nil {
+		return errors.Join(cause, err)
+	}
+	return cause
+}
+
+// bookkeeping records a send's outcome with a context that outlives the
+// job's own (its timeout, a shutdown): a claim left behind would make the
+// retry skip a report that never went out.
+func bookkeeping(ctx context.Context, record func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	return record(ctx)
 }
 
 // ReportMail writes a scheduled report as an e-mail in the workspace's

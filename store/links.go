@@ -402,11 +402,7 @@ func loadMoney(tx *Tx, wsID int64) (workspaceMoney, error) {
 		}
 		return m, gears.Internal("workspace currency: %w", err)
 	}
-	loc, err := time.LoadLocation(tz)
-	if err != nil {
-		loc = time.UTC
-	}
-	m.loc = loc
+	m.loc = zone(tz)
 	return m, nil
 }
 

@@ -64,7 +64,7 @@ func (s *MetricsService) MetricsRound(ctx context.Context) ([]int64, error) {
 		for _, id := range posts {
 			due[id] = true
 		}
-		readers, err := profileReaders(tx, now)
+		readers, err := profileReaders(tx, now, 0)
 		if err != nil {
 			return err
 		}
@@ -107,9 +107,15 @@ type CompetitorTarget struct {
 	Handle string
 }
 
-// profileReaders finds, for every active account that is not held, what
-// profiles it reads today.
-func profileReaders(tx *Tx, now time.Time) (map[int64]*profileReader, error) {
+// profileReaders finds, for every active account that is not held (of
+// one workspace, or of all when wsID is 0), what profiles it reads today.
+func profileReaders(tx *Tx, now time.Time, wsID int64) (map[int64]*profileReader, error) {
+	accountsOf, competitorsOf := ``, ``
+	accArgs, compArgs := []any{gears.AccountActive, millis(now)}, []any{}
+	if wsID != 0 {
+		accountsOf, competitorsOf = ` AND a.workspace_id = ?`, ` WHERE c.workspace_id = ?`
+		accArgs, compArgs = append(accArgs, wsID), append(compArgs, wsID)
+	}
 	type acc struct {
 		id, ws  int64
 		network gears.Network
@@ -123,7 +129,7 @@ func profileReaders(tx *Tx, now time.Time) (map[int64]*profileReader, error) {
 	}, `SELECT a.id, a.workspace_id, a.network, w.timezone,
 			(SELECT MAX(f.day) FROM follower_counts f WHERE f.account_id = a.id)
 		FROM accounts a JOIN workspaces w ON w.id = a.workspace_id
-		WHERE a.status = ? AND a.limited_until <= ? ORDER BY a.id`, gears.AccountActive, millis(now))
+		WHERE a.status = ? AND a.limited_until <= ?`+accountsOf+` ORDER BY a.id`, accArgs...)
 	if err != nil {
 		return nil, err
 	}
@@ -134,10 +140,7 @@ func profileReaders(tx *Tx, now time.Time) (map[int64]*profileReader, error) {
 	}
 	first := map[wsNet]*profileReader{}
 	for _, a := range accs {
-		loc, err := time.LoadLocation(a.tz)
-		if err != nil {
-			loc = time.UTC
-		}
+		loc := zone(a.tz)
 		r := &profileReader{account: a.id, workspace: a.ws, day: epochDay(now, loc)}
 		r.ownDue = !a.last.Valid || a.last.Int64 < r.day
 		out[a.id] = r
@@ -157,7 +160,7 @@ func profileReaders(tx *Tx, now time.Time) (map[int64]*profileReader, error) {
 		return c, err
 	}, `SELECT c.id, c.workspace_id, c.network, c.handle,
 			(SELECT MAX(f.day) FROM follower_counts f WHERE f.competitor_id = c.id)
-		FROM competitors c ORDER BY c.id`)
+		FROM competitors c`+competitorsOf+` ORDER BY c.id`, compArgs...)
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +230,7 @@ func (s *MetricsService) MetricsWork(ctx context.Context, accountID int64) (*Met
 		if err != nil {
 			return err
 		}
-		readers, err := profileReaders(tx, now)
+		readers, err := profileReaders(tx, now, wsID)
 		if err != nil {
 			return err
 		}
@@ -278,6 +281,14 @@ func recordPostReading(tx *Tx, r PostReadingResult) error {
 		readAt                 sql.NullInt64
 		reads                  int64
 	)
+	// Lock the delivery's row before reading it, so that two transactions
+	// recording the same delivery (a rescued job beside the original) take
+	// turns and the second sees the first's counts: on PostgreSQL a plain
+	// read would let both add the same growth. SQLite's writes are already
+	// serial.
+	if _, err := tx.exec(`UPDATE post_metrics SET reads = reads WHERE delivery_id = ?`, r.DeliveryID); err != nil {
+		return gears.Internal("record reading of delivery %d: %w", r.DeliveryID, err)
+	}
 	err := tx.queryRow(`SELECT m.workspace_id, m.account_id, m.network, m.published_at, m.replies, m.reposts, m.likes, m.quotes,
 			m.read_at, m.reads, p.campaign, w.timezone
 		FROM post_metrics m JOIN posts p ON p.id = m.post_id JOIN workspaces w ON w.id = m.workspace_id
@@ -324,10 +335,7 @@ func recordPostReading(tx *Tx, r PostReadingResult) error {
 			c.Replies, c.Reposts, c.Likes, c.Quotes, millis(at), next, r.DeliveryID); err != nil {
 			return gears.Internal("store counts of delivery %d: %w", r.DeliveryID, err)
 		}
-		loc, lerr := time.LoadLocation(tz)
-		if lerr != nil {
-			loc = time.UTC
-		}
+		loc := zone(tz)
 		g := c.Sub(prev)
 		return tx.addDaily(dailyKey{Workspace: ws, Day: epochDay(at, loc), Network: network, Account: account, Campaign: campaign},
 			dailyDelta{Replies: g.Replies, Reposts: g.Reposts, Likes: g.Likes, Quotes: g.Quotes})

@@ -31,11 +31,7 @@ func workspaceLocation(tx *Tx, wsID int64) (*time.Location, error) {
 	if err := tx.queryRow(`SELECT timezone FROM workspaces WHERE id = ?`, wsID).Scan(&tz); err != nil {
 		return nil, gears.Internal("workspace time zone: %w", err)
 	}
-	loc, err := time.LoadLocation(tz)
-	if err != nil {
-		return time.UTC, nil
-	}
-	return loc, nil
+	return zone(tz), nil
 }
 
 const planColumns = `id, workspace_id, name, input, active, created_at, updated_at`

@@ -278,9 +278,7 @@ func gather(tx *Tx, wsID int64, p gears.ReportPeriod) (*gathered, error) {
 	if err != nil {
 		return nil, gears.Internal("report workspace: %w", err)
 	}
-	if g.loc, err = time.LoadLocation(g.ws.timezone); err != nil {
-		g.loc = time.UTC
-	}
+	g.loc = zone(g.ws.timezone)
 	g.from, g.to, g.start, g.end = periodBounds(p, g.loc)
 
 	if err := tx.queryRow(`SELECT COUNT(*) FROM deliveries d JOIN posts p ON p.id = d.post_id
@@ -1167,8 +1165,14 @@ func (s *ReportService) ClaimSend(ctx context.Context, d DueSend) (*ScheduledRep
 			interrupted = true
 			return recordSend(tx, sch, d, p, loc, false, "interrupted: the report may not have been sent")
 		}
-		if _, err := tx.exec(`UPDATE report_schedules SET claimed_for = ? WHERE id = ?`, d.Due, sch.ID); err != nil {
+		// Claimed only if nobody claimed it since it was read: on
+		// PostgreSQL two attempts may get this far together.
+		res, err := tx.exec(`UPDATE report_schedules SET claimed_for = ? WHERE id = ? AND next_send_at = ? AND claimed_for IS NULL`, d.Due, sch.ID, d.Due)
+		if err != nil {
 			return gears.Internal("claim send: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return ErrSendDone
 		}
 		data, err := report(tx, sch.WorkspaceID, p, true)
 		if err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -14,6 +15,24 @@ import (
 func epochDay(t time.Time, loc *time.Location) int64 {
 	y, m, d := t.In(loc).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
+}
+
+// zones caches time zones by name: time.LoadLocation reads a file on each
+// call, and results are written per reading, per click flush, per report.
+var zones sync.Map // name → *time.Location
+
+// zone returns the time zone named, or UTC for a name that is not one
+// (a workspace's zone is validated when it is set).
+func zone(name string) *time.Location {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC
+	}
+	zones.Store(name, loc)
+	return loc
 }
 
 // dayDate returns the date of an epoch day, at midnight UTC.

@@ -836,7 +836,7 @@ func progressData(tx *Tx, wsID int64, o *gears.Objective, today int64, loc *time
 		return data, err
 	case gears.KPIPosts:
 		q := `SELECT d.published_at FROM deliveries d JOIN posts p ON p.id = d.post_id JOIN accounts a ON a.id = d.account_id
-			WHERE p.workspace_id = ? AND d.published_at >= ? AND d.published_at < ?`
+			WHERE p.workspace_id = ? AND p.reply_to = '' AND d.status = 'published' AND d.published_at >= ? AND d.published_at < ?`
 		args := []any{wsID, millis(strategyMidnight(start, loc)), millis(strategyMidnight(last+1, loc))}
 		if o.AccountID != nil {
 			q += ` AND d.account_id = ?`

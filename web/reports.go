@@ -68,15 +68,6 @@ func (s *Server) apiSummary(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// cents writes an amount of cents as a decimal: 1234.50, -0.05.
-func cents(n int64) string {
-	sign := ""
-	if n < 0 {
-		sign, n = "-", -n
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, n/100, n%100)
-}
-
 // summaryCSV answers GET /reports/summary.csv: the summary's numbers in one
 // row, money as decimals of the currency. Every cell is ours (numbers,
 // dates, a currency code), and text cells are defused all the same.
@@ -107,7 +98,7 @@ func summaryRecord(p gears.ReportPeriod, sum *store.Summary) (header, row []stri
 	row = []string{p.From.Format(gears.DateLayout), p.To.Format(gears.DateLayout),
 		strconv.FormatInt(sum.Posts, 10), strconv.FormatInt(sum.Engagements, 10), strconv.FormatInt(sum.FollowersDelta, 10),
 		strconv.FormatInt(sum.Clicks, 10), f(sum.Hours.Strategy), f(sum.Hours.Maintenance), f(sum.Hours.Metrics),
-		csvSafe(sum.Cost.Currency), cents(sum.Cost.Amount), cents(sum.Value.Amount), roiCell}
+		csvSafe(sum.Cost.Currency), gears.FormatCents(sum.Cost.Amount), gears.FormatCents(sum.Value.Amount), roiCell}
 	return header, row
 }
 
@@ -467,28 +458,44 @@ func (s *Server) deleteScheduleForm(w http.ResponseWriter, r *http.Request) erro
 // parseMoney reads an amount typed as 40, 40.5, 40,50 or 1.234,50 into
 // cents; empty is nil.
 func parseMoney(field, s string) (*int64, error) {
-	s = strings.TrimSpace(s)
+	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
 	if s == "" {
 		return nil, nil
 	}
-	bad := gears.Invalid(field, "reports.bad_amount")
-	// The last separator followed by one or two digits is the decimal one.
+	n, ok := parseAmount(s)
+	if !ok {
+		return nil, gears.Invalid(field, "reports.bad_amount")
+	}
+	return &n, nil
+}
+
+// parseAmount reads an amount typed in a form as cents: "1234", "1234.5",
+// "1234,50", and with thousands grouped as either language groups them,
+// "1,234.50" or "1.234,50" (or with spaces). The last point or comma is the
+// decimal one when one or two digits follow it; every other separator must
+// close a group of three digits. "1.5.5" and "1e3" are refused.
+func parseAmount(s string) (int64, bool) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
 	whole, frac := s, ""
 	if i := strings.LastIndexAny(s, ".,"); i >= 0 && len(s)-i-1 <= 2 {
 		whole, frac = s[:i], s[i+1:]
+		if frac == "" {
+			return 0, false
+		}
 	}
-	whole = strings.NewReplacer(".", "", ",", "", " ", "").Replace(whole)
-	if whole == "" || len(whole) > 12 || strings.Trim(whole, "0123456789") != "" || strings.Trim(frac, "0123456789") != "" {
-		return nil, bad
+	if groups := strings.FieldsFunc(whole, func(r rune) bool { return r == '.' || r == ',' }); len(groups) > 1 {
+		if strings.Count(whole, ".")+strings.Count(whole, ",") != len(groups)-1 || len(groups[0]) > 3 {
+			return 0, false
+		}
+		for _, g := range groups[1:] {
+			if len(g) != 3 {
+				return 0, false
+			}
+		}
+		whole = strings.Join(groups, "")
 	}
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	n, err := strconv.ParseInt(whole+frac, 10, 64)
-	if err != nil {
-		return nil, bad
-	}
-	return &n, nil
+	c, err := gears.ParseCents(whole + "." + frac + strings.Repeat("0", 2-len(frac)))
+	return c, err == nil
 }
 
 // setRateForm sets a member's hourly rate (empty: unknown).
@@ -569,7 +576,7 @@ func (s *Server) memberRates(r *http.Request) (map[int64]string, error) {
 	out := make(map[int64]string, len(rates))
 	for id, c := range rates {
 		if c != nil {
-			out[id] = cents(*c)
+			out[id] = gears.FormatCents(*c)
 		}
 	}
 	return out, nil
@@ -596,7 +603,7 @@ func (s *Server) resultsForm(r *http.Request) (*resultsForm, error) {
 	}
 	f := &resultsForm{Currency: rs.Currency, Currencies: store.Currencies}
 	if rs.EngagementValueCents != nil {
-		f.EngagementValue = cents(*rs.EngagementValueCents)
+		f.EngagementValue = gears.FormatCents(*rs.EngagementValueCents)
 	}
 	return f, nil
 }

@@ -127,29 +127,21 @@ func strategyDecimal(field, s string) (float64, error) {
 	return v, nil
 }
 
-// strategyCents reads an amount of money in the currency's units as cents.
+// strategyCents reads an amount of money in the currency's units as cents:
+// 1234.5, 1234,50 or 1 234,50.
 func strategyCents(field, s string) (int64, error) {
-	v, err := strategyDecimal(field, s)
-	if err != nil {
-		return 0, err
+	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
+	if s == "" {
+		return 0, gears.Invalid(field, "strategy.number_required", field)
 	}
-	if v*100 > float64(gears.MaxSpendCents) || v*100 < -float64(gears.MaxSpendCents) {
+	c, ok := parseAmount(s)
+	if !ok {
+		return 0, gears.Invalid(field, "strategy.bad_number", field)
+	}
+	if c > gears.MaxSpendCents {
 		return 0, gears.Invalid(field, "strategy.amount_too_large")
 	}
-	cents := v * 100
-	if cents < 0 {
-		return int64(cents - 0.5), nil
-	}
-	return int64(cents + 0.5), nil
-}
-
-// strategyMoney writes cents as an amount with two decimals.
-func strategyMoney(c int64) string {
-	sign := ""
-	if c < 0 {
-		sign, c = "-", -c
-	}
-	return sign + strconv.FormatInt(c/100, 10) + "." + strconv.FormatInt(100+c%100, 10)[1:]
+	return c, nil
 }
 
 // fmtKPI writes a KPI value without useless decimals.
@@ -551,8 +543,7 @@ func (s *Server) showObjective(w http.ResponseWriter, r *http.Request, p *object
 	}
 	lang := info(r).lang
 	p.Chart = strategyChart(lang, p.Objective, p.Progress)
-	q := url.Values{"from": {p.Objective.StartsOn}, "to": {p.Progress.Today}}
-	p.ReportURL = "/api/v1/workspaces/" + itoa(ws.ID) + "/report.pdf?" + q.Encode()
+	p.ReportURL = objectiveReportURL(ws.ID, p.Objective.StartsOn, p.Progress.Today)
 	if ferr != nil {
 		slot := &p.Form.Err
 		if p.readingFailed {
@@ -561,6 +552,26 @@ func (s *Server) showObjective(w http.ResponseWriter, r *http.Request, p *object
 		return s.formFailed(w, r, ferr, "objective", "strategy", p, slot)
 	}
 	return s.render(w, r, "objective", "objectives", p)
+}
+
+// objectiveReportURL is the PDF report of an objective's span so far: from
+// its start to today, held to a period a report accepts (an objective that
+// starts in the future gets today's report; a longer span, its last
+// gears.MaxReportDays).
+func objectiveReportURL(wsID int64, startsOn, today string) string {
+	to, err := time.Parse(gears.DateLayout, today)
+	if err != nil {
+		return ""
+	}
+	from, err := time.Parse(gears.DateLayout, startsOn)
+	if err != nil || from.After(to) {
+		from = to
+	}
+	if earliest := to.AddDate(0, 0, -(gears.MaxReportDays - 1)); from.Before(earliest) {
+		from = earliest
+	}
+	q := url.Values{"from": {from.Format(gears.DateLayout)}, "to": {to.Format(gears.DateLayout)}}
+	return "/api/v1/workspaces/" + itoa(wsID) + "/report.pdf?" + q.Encode()
 }
 
 // strategyChart draws an objective's progress: the KPI, the straight line
@@ -637,10 +648,10 @@ type campaignFormCtx struct {
 func (f campaignFormData) With(v *view) campaignFormCtx { return campaignFormCtx{V: v, F: f} }
 
 // Money writes cents in the currency's units.
-func (*campaignsPage) Money(c int64) string { return strategyMoney(c) }
+func (*campaignsPage) Money(c int64) string { return gears.FormatCents(c) }
 
 // Money writes cents in the currency's units.
-func (*campaignPage) Money(c int64) string { return strategyMoney(c) }
+func (*campaignPage) Money(c int64) string { return gears.FormatCents(c) }
 
 func campaignFormOf(c *gears.Campaign) campaignFormData {
 	f := campaignFormData{ID: c.ID, Name: c.Name, Description: c.Description, StartsOn: c.StartsOn, EndsOn: c.EndsOn, Networks: map[gears.Network]bool{}}

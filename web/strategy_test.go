@@ -116,7 +116,15 @@ func TestObjectiveFormAndProgress(t *testing.T) {
 		}
 		pdf := fmt.Sprintf(`/api/v1/workspaces/%d/report.pdf?from=%s&amp;to=%s`, f.ws.ID, start.Format("2006-01-02"), today.Format("2006-01-02"))
 		// 60 of 100 followers, where the line expects 40 by now.
-		for _, want := range []string{`<figure id="progress-chart" class="chart"><svg`, "</svg></figure>", pdf, "Export PDF",
+		// The PDF report needs view_reports, which an editor lacks: the
+		// owner is offered it, the editor is not.
+		if strings.Contains(body, "Export PDF") {
+			t.Errorf("the editor is offered the PDF report")
+		}
+		if _, owners, _ := signIn(t, f, "owner").get(page); !strings.Contains(owners, pdf) || !strings.Contains(owners, "Export PDF") {
+			t.Errorf("the owner's objective page lacks the PDF report %q", pdf)
+		}
+		for _, want := range []string{`<figure id="progress-chart" class="chart"><svg`, "</svg></figure>",
 			`data-figure="current">1060<`, `data-figure="expected">1040<`, `data-figure="percent">60 %<`, `data-status="on_track"`,
 			"Grow on &lt;Mastodon&gt;", "On-track line", "Target 1100"} {
 			if !strings.Contains(body, want) {

@@ -1,10 +1,9 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -72,10 +71,8 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		if err != nil {
 			return cliError(err)
 		}
-		w, done, err := output(out, stdout)
-		if err != nil {
-			return err
-		}
+		// The report is made in memory first, so a failure leaves no file.
+		var buf bytes.Buffer
 		reports := store.NewReportService(db)
 		switch format {
 		case "pdf":
@@ -86,35 +83,29 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 			if lang == "" {
 				lang = d.Language
 			}
-			err = web.WriteReportPDF(w, lang, d)
-			return errors.Join(err, done())
+			if err := web.WriteReportPDF(&buf, lang, d); err != nil {
+				return err
+			}
 		default:
 			sum, err := reports.Summary(ctx, ws.ID, p)
 			if err != nil {
 				return cliError(err)
 			}
 			if format == "csv" {
-				err = web.WriteSummaryCSV(w, p, sum)
+				err = web.WriteSummaryCSV(&buf, p, sum)
 			} else {
-				enc := json.NewEncoder(w)
+				enc := json.NewEncoder(&buf)
 				enc.SetIndent("", "  ")
 				err = enc.Encode(sum)
 			}
-			return errors.Join(err, done())
+			if err != nil {
+				return err
+			}
 		}
+		if out == "" {
+			_, err = buf.WriteTo(stdout)
+			return err
+		}
+		return os.WriteFile(out, buf.Bytes(), 0o644)
 	})
-}
-
-// output returns where a command writes: the file named (created, or
-// truncated) or stdout, and the function that finishes the writing.
-func output(name string, stdout io.Writer) (io.Writer, func() error, error) {
-	if name == "" {
-		return stdout, func() error { return nil }, nil
-	}
-	f, err := os.Create(name)
-	if err != nil {
-		return nil, nil, err
-	}
-	bw := bufio.NewWriter(f)
-	return bw, func() error { return errors.Join(bw.Flush(), f.Close()) }, nil
 }
