@@ -536,7 +536,22 @@ func (s *MetricsService) Followers(ctx context.Context, wsID int64, from, to tim
 			}
 			if d := days[key+strconv.FormatInt(p.id, 10)]; len(d) > 0 {
 				sr.Days = d
-				sr.Delta = d[len(d)-1].Followers - d[0].Followers
+				// As the report's summary counts it: from the last count
+				// before the period, or else the first in it.
+				col := "account_id"
+				if p.kind == "competitor" {
+					col = "competitor_id"
+				}
+				base := d[0].Followers
+				var prior int64
+				err := tx.queryRow(`SELECT followers FROM follower_counts WHERE `+col+` = ? AND day < ? ORDER BY day DESC LIMIT 1`, p.id, fromDay).Scan(&prior)
+				switch {
+				case err == nil:
+					base = prior
+				case !errors.Is(err, sql.ErrNoRows):
+					return gears.Internal("followers before the period: %w", err)
+				}
+				sr.Delta = d[len(d)-1].Followers - base
 			}
 			out = append(out, sr)
 		}

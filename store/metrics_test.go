@@ -258,6 +258,17 @@ func TestFollowerCounts(t *testing.T) {
 		if comp == nil || comp.Kind != "competitor" || len(comp.Days) != 2 || comp.Delta != 20 || comp.Days[1].Date != "2026-09-03" {
 			t.Errorf("competitor series %+v", comp)
 		}
+		// From the second day, the change counts from the day before the
+		// period (105), as the report's summary does: 98 − 105.
+		later, err := m.Followers(as(f.owner), f.ws.ID, from.AddDate(0, 0, 1), from.AddDate(0, 0, 6))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sr := range later {
+			if sr.AccountID == f.acct && (len(sr.Days) != 1 || sr.Delta != -7) {
+				t.Errorf("account series from the second day %+v, want a change of -7", sr)
+			}
+		}
 		// A period outside the counts gives empty series; a reversed or
 		// too long one is refused with the field named.
 		list, err = m.Followers(as(f.owner), f.ws.ID, from.AddDate(0, 1, 0), from.AddDate(0, 1, 1))
