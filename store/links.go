@@ -223,8 +223,9 @@ func (s *LinkService) AddClicks(ctx context.Context, batch []Clicks) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	// One order for every writer: two replicas flushing the same links
-	// cannot deadlock on PostgreSQL.
+	// One order for every writer, so that two replicas flushing the same
+	// links cannot deadlock on PostgreSQL: the links by ID first, then the
+	// roll-up's rows in key order (never a link between two rows).
 	sorted := append([]Clicks(nil), batch...)
 	sort.Slice(sorted, func(i, j int) bool {
 		if sorted[i].LinkID != sorted[j].LinkID {
@@ -237,6 +238,7 @@ func (s *LinkService) AddClicks(ctx context.Context, batch []Clicks) error {
 		if err != nil {
 			return gears.Internal("add clicks: %w", err)
 		}
+		daily := map[dailyKey]int64{}
 		for _, c := range sorted {
 			if c.Count <= 0 {
 				continue
@@ -249,7 +251,30 @@ func (s *LinkService) AddClicks(ctx context.Context, batch []Clicks) error {
 			if err != nil {
 				return gears.Internal("add clicks to link %d: %w", c.LinkID, err)
 			}
-			if err := tx.addDaily(k, dailyDelta{Clicks: c.Count}); err != nil {
+			daily[k] += c.Count
+		}
+		keys := make([]dailyKey, 0, len(daily))
+		for k := range daily {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			a, b := keys[i], keys[j]
+			if a.Workspace != b.Workspace {
+				return a.Workspace < b.Workspace
+			}
+			if a.Day != b.Day {
+				return a.Day < b.Day
+			}
+			if a.Network != b.Network {
+				return a.Network < b.Network
+			}
+			if a.Account != b.Account {
+				return a.Account < b.Account
+			}
+			return a.Campaign < b.Campaign
+		})
+		for _, k := range keys {
+			if err := tx.addDaily(k, dailyDelta{Clicks: daily[k]}); err != nil {
 				return gears.Internal("add clicks: %w", err)
 			}
 		}
@@ -335,6 +360,9 @@ func (s *LinkService) AttachLinks(ctx context.Context, wsID, postID int64, linkI
 		if _, err := authorize(tx, wsID, gears.ActionEdit); err != nil {
 			return err
 		}
+		if err := checkPost(tx, wsID, &postID); err != nil {
+			return err
+		}
 		for _, id := range linkIDs {
 			if _, err := tx.exec(`UPDATE links SET post_id = ? WHERE workspace_id = ? AND id = ? AND post_id IS NULL`, postID, wsID, id); err != nil {
 				return gears.Internal("attach link: %w", err)
@@ -349,6 +377,9 @@ func (s *LinkService) AttachLinks(ctx context.Context, wsID, postID int64, linkI
 func (s *LinkService) DropUnusedLinks(ctx context.Context, wsID int64, linkIDs []int64) error {
 	return s.db.InTx(ctx, func(tx *Tx) error {
 		if _, err := authorize(tx, wsID, gears.ActionEdit); err != nil {
+			return err
+		}
+		if err := checkPost(tx, wsID, &postID); err != nil {
 			return err
 		}
 		for _, id := range linkIDs {
