@@ -379,9 +379,6 @@ func (s *LinkService) DropUnusedLinks(ctx context.Context, wsID int64, linkIDs [
 		if _, err := authorize(tx, wsID, gears.ActionEdit); err != nil {
 			return err
 		}
-		if err := checkPost(tx, wsID, &postID); err != nil {
-			return err
-		}
 		for _, id := range linkIDs {
 			if _, err := tx.exec(`DELETE FROM links WHERE workspace_id = ? AND id = ? AND clicks = 0
 				AND NOT EXISTS (SELECT 1 FROM conversions c WHERE c.link_id = links.id)`, wsID, id); err != nil {
