@@ -533,6 +533,8 @@ func (s *Server) settleLinks(r *http.Request, wsID int64, post *gears.Post, made
 func (s *Server) postLinks(r *http.Request, wsID, postID int64) []linkJSON {
 	list, err := s.tracking.links.FindLinks(r.Context(), wsID, store.LinkFilter{PostID: postID})
 	if err != nil {
+		// The post's page still shows; its links are missing, and said so in the log.
+		s.logger.Error("post links", "post_id", postID, "err", err)
 		return nil
 	}
 	out := make([]linkJSON, len(list))

@@ -161,7 +161,10 @@ func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request) error {
 		upd.Language = &f.Language
 	}
 	if _, err := s.workspaces.UpdateWorkspace(r.Context(), ws.ID, upd); err != nil {
-		f.Results, _ = s.resultsForm(r) // the other form of the page, as it is
+		var rerr error
+		if f.Results, rerr = s.resultsForm(r); rerr != nil { // the other form of the page, as it is
+			return rerr
+		}
 		return s.formFailed(w, r, err, "settings", "settings", f, &f.Err)
 	}
 	return redirect(w, r, "/w/"+itoa(ws.ID)+"/settings", "flash.saved")
