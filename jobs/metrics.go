@@ -171,8 +171,11 @@ func (w *ReadMetricsWorker) Work(ctx context.Context, job *river.Job[queue.ReadM
 		var re *gears.RemoteError
 		if errors.As(err, &re) && re.Kind == gears.RemoteRejected {
 			// An unknown handle or an unusable profile: the others are
-			// read, and this one is tried again at the next round.
+			// read, and this one is tried again tomorrow.
 			m.logger().Warn("metrics: competitor's profile not read", "competitor_id", c.ID, "err", err)
+			if err := m.Metrics.CompetitorRefused(ctx, c.ID, m.now()); err != nil {
+				return err
+			}
 			continue
 		}
 		if err != nil {

@@ -153,12 +153,13 @@ func profileReaders(tx *Tx, now time.Time, wsID int64) (map[int64]*profileReader
 		network gears.Network
 		handle  string
 		last    sql.NullInt64
+		refused int64
 	}
 	comps, err := queryAll(tx, "metrics round: competitors", func(r scanner) (comp, error) {
 		var c comp
-		err := r.Scan(&c.id, &c.ws, &c.network, &c.handle, &c.last)
+		err := r.Scan(&c.id, &c.ws, &c.network, &c.handle, &c.refused, &c.last)
 		return c, err
-	}, `SELECT c.id, c.workspace_id, c.network, c.handle,
+	}, `SELECT c.id, c.workspace_id, c.network, c.handle, c.refused_day,
 			(SELECT MAX(f.day) FROM follower_counts f WHERE f.competitor_id = c.id)
 		FROM competitors c`+competitorsOf+` ORDER BY c.id`, compArgs...)
 	if err != nil {
@@ -166,7 +167,7 @@ func profileReaders(tx *Tx, now time.Time, wsID int64) (map[int64]*profileReader
 	}
 	for _, c := range comps {
 		r := first[wsNet{c.ws, c.network}]
-		if r == nil || (c.last.Valid && c.last.Int64 >= r.day) {
+		if r == nil || (c.last.Valid && c.last.Int64 >= r.day) || c.refused >= r.day {
 			continue
 		}
 		r.competitors = append(r.competitors, CompetitorTarget{ID: c.id, Handle: c.handle})
@@ -368,6 +369,26 @@ type ProfileReading struct {
 	CompetitorID int64
 	ReadAt       time.Time
 	Counts       gears.ProfileCounts
+}
+
+// CompetitorRefused records that the network refused a competitor's
+// profile today (an unknown or unusable handle), so that it is asked again
+// tomorrow, not at every round.
+func (s *MetricsService) CompetitorRefused(ctx context.Context, competitorID int64, at time.Time) error {
+	return s.db.InTx(ctx, func(tx *Tx) error {
+		var tz string
+		err := tx.queryRow(`SELECT w.timezone FROM competitors c JOIN workspaces w ON w.id = c.workspace_id WHERE c.id = ?`, competitorID).Scan(&tz)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // deleted meanwhile
+		}
+		if err != nil {
+			return gears.Internal("competitor refused: %w", err)
+		}
+		if _, err := tx.exec(`UPDATE competitors SET refused_day = ? WHERE id = ?`, epochDay(at, zone(tz)), competitorID); err != nil {
+			return gears.Internal("competitor refused: %w", err)
+		}
+		return nil
+	})
 }
 
 // RecordProfile stores the day's follower count of a profile (the

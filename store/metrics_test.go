@@ -283,3 +283,41 @@ func TestFollowerCounts(t *testing.T) {
 }
 
 var mctx = context.Background()
+
+// TestRefusedCompetitorWaitsADay: a competitor whose profile the network
+// refused is not asked for again until the next local day.
+func TestRefusedCompetitorWaitsADay(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newPostFixture(t, db)
+		m := store.NewMetricsService(db, nil)
+		rival, err := store.InsertCompetitorForTest(db, f.ws.ID, "mastodon", "nobody@example.social")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Both accounts have the day's count: only the competitor is due.
+		countAccounts := func() {
+			t.Helper()
+			for _, a := range []int64{f.acct, f.acct2} {
+				if err := m.RecordProfile(mctx, store.ProfileReading{AccountID: a, ReadAt: f.now, Counts: gears.ProfileCounts{Followers: 10}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		countAccounts()
+		if ids, err := m.MetricsRound(mctx); err != nil || len(ids) != 1 || ids[0] != f.acct {
+			t.Fatalf("round with the competitor due = %v, %v", ids, err)
+		}
+		if err := m.CompetitorRefused(mctx, rival, f.now); err != nil {
+			t.Fatal(err)
+		}
+		if ids, err := m.MetricsRound(mctx); err != nil || len(ids) != 0 {
+			t.Fatalf("round after the refusal = %v, %v", ids, err)
+		}
+		f.now = f.now.AddDate(0, 0, 1)
+		countAccounts()
+		if ids, err := m.MetricsRound(mctx); err != nil || len(ids) != 1 || ids[0] != f.acct {
+			t.Fatalf("the next day's round = %v, %v: the competitor is due again", ids, err)
+		}
+	})
+}
