@@ -608,6 +608,19 @@ func (s *LinkService) ImportConversions(ctx context.Context, wsID int64, rows []
 
 // FindConversions lists a workspace's conversions, newest first.
 func (s *LinkService) FindConversions(ctx context.Context, wsID int64, limit int) ([]*gears.Conversion, error) {
+	return s.FindConversionsBefore(ctx, wsID, nil, limit)
+}
+
+// ConversionCursor is where a page of conversions ends: the next page
+// starts after it (older).
+type ConversionCursor struct {
+	OccurredAt time.Time
+	ID         int64
+}
+
+// FindConversionsBefore returns the conversions older than before (all,
+// when nil), newest first, at most limit (1 to 1000; else 200).
+func (s *LinkService) FindConversionsBefore(ctx context.Context, wsID int64, before *ConversionCursor, limit int) ([]*gears.Conversion, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
@@ -616,9 +629,14 @@ func (s *LinkService) FindConversions(ctx context.Context, wsID int64, limit int
 		if _, err := authorize(tx, wsID, gears.ActionViewReports); err != nil {
 			return err
 		}
+		q, args := `SELECT `+conversionColumns+` FROM conversions WHERE workspace_id = ?`, []any{wsID}
+		if before != nil {
+			at := millis(before.OccurredAt)
+			q += ` AND (occurred_at < ? OR (occurred_at = ? AND id < ?))`
+			args = append(args, at, at, before.ID)
+		}
 		var err error
-		list, err = queryAll(tx, "conversions", scanConversion,
-			`SELECT `+conversionColumns+` FROM conversions WHERE workspace_id = ? ORDER BY occurred_at DESC, id DESC LIMIT ?`, wsID, limit)
+		list, err = queryAll(tx, "conversions", scanConversion, q+` ORDER BY occurred_at DESC, id DESC LIMIT ?`, append(args, limit)...)
 		return err
 	})
 	if list == nil {

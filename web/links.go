@@ -932,9 +932,21 @@ func (s *Server) resetHookForm(w http.ResponseWriter, r *http.Request) error {
 // defused against spreadsheet formulas.
 func (s *Server) conversionsCSV(w http.ResponseWriter, r *http.Request) error {
 	ws := info(r).workspace
-	list, err := s.tracking.links.FindConversions(r.Context(), ws.ID, 1000)
-	if err != nil {
-		return err
+	// Every conversion, a thousand at a time, so that the file can come
+	// back whole as an import.
+	var list []*gears.Conversion
+	var before *store.ConversionCursor
+	for {
+		page, err := s.tracking.links.FindConversionsBefore(r.Context(), ws.ID, before, 1000)
+		if err != nil {
+			return err
+		}
+		list = append(list, page...)
+		if len(page) < 1000 {
+			break
+		}
+		last := page[len(page)-1]
+		before = &store.ConversionCursor{OccurredAt: last.OccurredAt, ID: last.ID}
 	}
 	loc := ws.Location()
 	rows := make([][]string, 0, len(list))

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"net/http"
@@ -501,5 +502,36 @@ func TestClickFlusherWritesWhatIsLeftWhenStopped(t *testing.T) {
 	}
 	if n := f.dailyClicks(t, "bluesky", ""); n != 4 {
 		t.Errorf("daily clicks after the stop = %d, want 4", n)
+	}
+}
+
+// TestConversionsExportIsWhole: the CSV export holds every conversion, not
+// the newest page, and reads back with the same rows.
+func TestConversionsExportIsWhole(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, store.SQLite)
+	owner := gears.NewContextWithUser(context.Background(), f.actors["owner"].user)
+	links := store.NewLinkService(f.db)
+	const n = 1003 // more than one page of a thousand, some at the same instant
+	at := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	for i := range n {
+		when := at.Add(time.Duration(i/3) * time.Minute)
+		if _, _, err := links.RecordConversion(owner, f.ws.ID, gears.ConversionInput{Campaign: "Spring", Count: 1, Value: "2.50",
+			OccurredAt: &when, ExternalID: fmt.Sprintf("order-%04d", i), Source: gears.SourceManual}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := signIn(t, f, "owner")
+	_, body, _ := b.get(f.path("/conversions.csv"))
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, r := range rows[1:] {
+		seen[r[7]] = true
+	}
+	if len(rows) != n+1 || len(seen) != n {
+		t.Errorf("the export has %d rows (%d different ids), want %d", len(rows)-1, len(seen), n)
 	}
 }
