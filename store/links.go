@@ -110,11 +110,12 @@ func (s *LinkService) CreateLink(ctx context.Context, wsID int64, in gears.LinkC
 
 // LinkFilter narrows a list of links.
 type LinkFilter struct {
-	PostID int64 // 0: any
-	Limit  int   // 0: 200
+	PostID   int64 // 0: any
+	BeforeID int64 // 0: the newest; else the links made before this one
+	Limit    int   // 0: 200
 }
 
-// FindLinks lists a workspace's links, newest first.
+// FindLinks lists a workspace's links, newest first (IDs grow with time).
 func (s *LinkService) FindLinks(ctx context.Context, wsID int64, f LinkFilter) ([]*gears.Link, error) {
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 200
@@ -128,8 +129,11 @@ func (s *LinkService) FindLinks(ctx context.Context, wsID int64, f LinkFilter) (
 		if f.PostID != 0 {
 			q, args = q+` AND post_id = ?`, append(args, f.PostID)
 		}
+		if f.BeforeID != 0 {
+			q, args = q+` AND id < ?`, append(args, f.BeforeID)
+		}
 		var err error
-		list, err = queryAll(tx, "links", scanLink, q+` ORDER BY created_at DESC, id DESC LIMIT ?`, append(args, f.Limit)...)
+		list, err = queryAll(tx, "links", scanLink, q+` ORDER BY id DESC LIMIT ?`, append(args, f.Limit)...)
 		return err
 	})
 	if list == nil {

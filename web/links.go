@@ -363,12 +363,27 @@ type linksPage struct {
 	EditID   int64
 	EditURL  string
 	Networks []gears.Network
+	Older    int64 // when set, more links are older than the list: ?before=Older
 }
 
+// linksPageSize is how many links the links page lists at once.
+const linksPageSize = 200
+
 func (s *Server) loadLinks(r *http.Request, p *linksPage) error {
-	list, err := s.tracking.links.FindLinks(r.Context(), info(r).workspace.ID, store.LinkFilter{})
+	f := store.LinkFilter{Limit: linksPageSize}
+	if v := r.URL.Query().Get("before"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return gears.Invalid("before", "link.bad_before")
+		}
+		f.BeforeID = id
+	}
+	list, err := s.tracking.links.FindLinks(r.Context(), info(r).workspace.ID, f)
 	if err != nil {
 		return err
+	}
+	if len(list) == linksPageSize {
+		p.Older = list[len(list)-1].ID
 	}
 	p.Networks = []gears.Network{gears.Mastodon, gears.Bluesky}
 	p.Links = make([]linkJSON, len(list))

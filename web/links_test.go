@@ -535,3 +535,35 @@ func TestConversionsExportIsWhole(t *testing.T) {
 		t.Errorf("the export has %d rows (%d different ids), want %d", len(rows)-1, len(seen), n)
 	}
 }
+
+// TestLinksPageOlder: the links page lists the newest 200 and leads to the
+// older ones.
+func TestLinksPageOlder(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, store.SQLite)
+	owner := gears.NewContextWithUser(context.Background(), f.actors["owner"].user)
+	links := store.NewLinkService(f.db)
+	var first *gears.Link
+	for i := range 203 {
+		l, err := links.CreateLink(owner, f.ws.ID, gears.LinkCreate{TargetURL: fmt.Sprintf("https://shop.example/p/%d", i), Network: gears.Mastodon})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = l
+		}
+	}
+	b := signIn(t, f, "owner")
+	_, page, _ := b.get(f.path("/links"))
+	older := regexp.MustCompile(`href="(/w/\d+/links\?before=\d+)" rel="next"`).FindStringSubmatch(page)
+	if strings.Count(page, "<tr data-link=") != 200 || older == nil || strings.Contains(page, `data-link="`+first.Code+`"`) {
+		t.Fatalf("the first page lists %d links, older link %v", strings.Count(page, "<tr data-link="), older)
+	}
+	_, page, _ = b.get(older[1])
+	if strings.Count(page, "<tr data-link=") != 3 || !strings.Contains(page, `data-link="`+first.Code+`"`) || strings.Contains(page, `rel="next"`) {
+		t.Errorf("the older page lists %d links", strings.Count(page, "<tr data-link="))
+	}
+	if st, _, _ := b.get(f.path("/links?before=x")); st != 400 {
+		t.Errorf("a bad page = %d, want 400", st)
+	}
+}
