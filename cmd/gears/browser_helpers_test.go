@@ -248,7 +248,9 @@ func (b *tab) location() *url.URL {
 // waitUntil polls a JavaScript condition until it holds, or fails the test
 // after browserStepTimeout. chromedp.Poll cannot serve here: it builds its
 // predicate with new Function, which the page's CSP (no unsafe-eval)
-// refuses.
+// refuses. The condition is only asked of a page that finished loading: a
+// page still arriving can already hold the element looked for while the
+// rest of it is missing.
 func (b *tab) waitUntil(what, cond string) {
 	b.t.Helper()
 	ctx, cancel := b.step()
@@ -256,7 +258,7 @@ func (b *tab) waitUntil(what, cond string) {
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("Boolean("+cond+")"))
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === "complete" && Boolean(`+cond+`)`))
 		if err == nil && ok {
 			return
 		}

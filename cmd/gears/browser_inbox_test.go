@@ -172,7 +172,7 @@ func TestBrowserInbox(t *testing.T) {
 	if n := eval[int](o, `document.querySelectorAll(".checklist li").length`); n < 5 {
 		t.Errorf("the checklist has %d steps", n)
 	}
-	o.do("check the first step", click(`.checklist li[data-step="1"] button`))
+	o.navigate("check the first step", click(`.checklist li[data-step="1"] button`))
 	o.waitUntil("the first step done", `document.querySelector('.checklist li[data-step="1"]').classList.contains("done")`)
 	if n := eval[int](o, `document.querySelectorAll('.timeline li[data-event="checklist"]').length`); n != 1 {
 		t.Errorf("timeline has %d checklist entries, want 1", n)
