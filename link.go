@@ -153,20 +153,15 @@ func (in *LinkCreate) Validate() error {
 		return err
 	}
 	in.TargetURL = target
-	in.Network = Network(strings.ToLower(strings.TrimSpace(string(in.Network))))
-	if in.Network != "" && in.Network != Mastodon && in.Network != Bluesky {
-		return Invalid("network", "link.network_unknown", string(in.Network))
+	if in.Network, err = CleanNetwork(in.Network); err != nil {
+		return err
 	}
-	in.Campaign = strings.TrimSpace(in.Campaign)
-	if utf8.RuneCountInString(in.Campaign) > MaxCampaign {
-		return Invalid("campaign", "post.campaign_too_long", MaxCampaign)
+	if in.Campaign, err = CleanCampaign(in.Campaign); err != nil {
+		return err
 	}
 	in.UTMContent = strings.TrimSpace(in.UTMContent)
 	if utf8.RuneCountInString(in.UTMContent) > MaxUTMContent {
 		return Invalid("utm_content", "link.utm_content_too_long", MaxUTMContent)
-	}
-	if !printable(in.Campaign) {
-		return Invalid("campaign", "link.bad_characters")
 	}
 	if !printable(in.UTMContent) {
 		return Invalid("utm_content", "link.bad_characters")
@@ -205,6 +200,30 @@ func ValidateTargetURL(raw string) (string, error) {
 		return "", Invalid("target_url", "link.url_credentials")
 	}
 	return raw, nil
+}
+
+// CleanCampaign trims the name of a campaign as a post, a link, a
+// conversion or a time entry carries it, and checks it: "" (none), or at
+// most MaxCampaign characters with no control characters.
+func CleanCampaign(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) > MaxCampaign {
+		return "", Invalid("campaign", "post.campaign_too_long", MaxCampaign)
+	}
+	if !printable(s) {
+		return "", Invalid("campaign", "link.bad_characters")
+	}
+	return s, nil
+}
+
+// CleanNetwork normalises the network a link, a conversion or a time entry
+// is tagged with: "" (none), mastodon or bluesky.
+func CleanNetwork(n Network) (Network, error) {
+	n = Network(strings.ToLower(strings.TrimSpace(string(n))))
+	if n != "" && n != Mastodon && n != Bluesky {
+		return "", Invalid("network", "link.network_unknown", string(n))
+	}
+	return n, nil
 }
 
 func printable(s string) bool {
@@ -287,9 +306,9 @@ const (
 
 // Validate checks and normalises a conversion; now bounds its time.
 func (in *ConversionInput) Validate(now time.Time) error {
-	in.Campaign = strings.TrimSpace(in.Campaign)
-	if utf8.RuneCountInString(in.Campaign) > MaxCampaign {
-		return Invalid("campaign", "post.campaign_too_long", MaxCampaign)
+	var err error
+	if in.Campaign, err = CleanCampaign(in.Campaign); err != nil {
+		return err
 	}
 	in.Link = strings.TrimSpace(in.Link)
 	if in.Link != "" && !ValidLinkCode(in.Link) {
@@ -298,12 +317,8 @@ func (in *ConversionInput) Validate(now time.Time) error {
 	if in.Campaign == "" && in.Link == "" {
 		return Invalid("campaign", "conversion.campaign_required")
 	}
-	if !printable(in.Campaign) {
-		return Invalid("campaign", "link.bad_characters")
-	}
-	in.Network = Network(strings.ToLower(strings.TrimSpace(string(in.Network))))
-	if in.Network != "" && in.Network != Mastodon && in.Network != Bluesky {
-		return Invalid("network", "link.network_unknown", string(in.Network))
+	if in.Network, err = CleanNetwork(in.Network); err != nil {
+		return err
 	}
 	if in.Count == 0 {
 		in.Count = 1

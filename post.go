@@ -192,9 +192,9 @@ func (in *PostInput) Validate() error {
 	if !known {
 		return Invalid("content_type", "post.content_type_unknown")
 	}
-	in.Campaign = strings.TrimSpace(in.Campaign)
-	if utf8.RuneCountInString(in.Campaign) > MaxCampaign {
-		return Invalid("campaign", "post.campaign_too_long", MaxCampaign)
+	var err error
+	if in.Campaign, err = CleanCampaign(in.Campaign); err != nil {
+		return err
 	}
 	if len(in.Tags) > MaxTags {
 		return Invalid("tags", "post.too_many_tags", MaxTags)

@@ -264,7 +264,7 @@ func TestDemoResults(t *testing.T) {
 		}
 		var autumn bool
 		for _, l := range rep.ByCampaign.Lines {
-			autumn = autumn || (l.Key == "Autumn origins" && l.Cost.Amount > 0 && l.Value.Amount > 0 && l.ROI != nil)
+			autumn = autumn || (l.Key == "Autumn origins" && l.Hours > 0 && l.Cost.Amount > 0 && l.Value.Amount > 0 && l.ROI != nil)
 		}
 		if !autumn {
 			t.Errorf("demo ROI by campaign = %+v", rep.ByCampaign.Lines)

@@ -9,6 +9,7 @@ import (
 
 	"gears"
 	"gears/store"
+	"gears/workload"
 )
 
 // The example strategy and results: the communication strategy, research
@@ -123,23 +124,30 @@ func fillResults(ctx context.Context, db *store.DB, ws *gears.Workspace, now tim
 
 	// Campaigns and what was paid for them.
 	campaigns := []struct {
-		in    gears.CampaignInput
-		spend []gears.CampaignSpendInput
+		in       gears.CampaignInput
+		spend    []gears.CampaignSpendInput
+		from, to int // its days, from today
 	}{
 		{gears.CampaignInput{Name: summerCampaign, Description: "Cold brew bottles and the summer subscription offer.",
 			StartsOn: day(-resultDays), EndsOn: day(-31)},
 			[]gears.CampaignSpendInput{
 				{AmountCents: 6000, Network: gears.Mastodon, Gear: "maintenance", SpentOn: day(-55), Note: "Boosted post: cold brew bottles"},
 				{AmountCents: 4500, Gear: "maintenance", SpentOn: day(-50), Note: "Photo shoot, cold brew"},
-			}},
+			}, -resultDays, -31},
 		{gears.CampaignInput{Name: autumnCampaign, Description: "Three season origins: tastings, the origins box and the farmers' stories.",
 			Networks: []gears.Network{gears.Mastodon, gears.Bluesky}, StartsOn: day(-24), EndsOn: day(21)},
 			[]gears.CampaignSpendInput{
 				{AmountCents: 4000, Network: gears.Mastodon, Gear: "maintenance", SpentOn: day(-22), Note: "Boosted post: autumn origins"},
 				{AmountCents: 2500, Network: gears.Bluesky, Gear: "maintenance", SpentOn: day(-15), Note: "Promoted tasting evening"},
 				{AmountCents: 9000, Gear: "strategy", SpentOn: day(-24), Note: "Origins box design"},
-			}},
+			}, -24, 21},
 	}
+	lucia, err := users.FindUserByEmail(ctx, "lucia.moreno@aurora-coffee.example")
+	if err != nil {
+		return err
+	}
+	plans, asLucia := store.NewPlanService(db), gears.NewContextWithUser(ctx, lucia)
+	history := workload.Weeks(now.In(loc), historyWeeks+1) // the finished weeks, and this one
 	for _, c := range campaigns {
 		made, err := strategy.CreateCampaign(ctx, ws.ID, c.in)
 		if err != nil {
@@ -148,6 +156,21 @@ func fillResults(ctx context.Context, db *store.DB, ws *gears.Workspace, now tim
 		for _, s := range c.spend {
 			if _, err := strategy.AddSpend(ctx, ws.ID, made.ID, s); err != nil {
 				return fmt.Errorf("spend on %s: %w", c.in.Name, err)
+			}
+		}
+		// An hour and a half a week of briefing and follow-up for the
+		// campaign, so ROI by campaign costs hours as well as spend; in the
+		// finished weeks the planner's history tracks, as the rest of the
+		// demo's time.
+		for d := c.from; d <= c.to; d += 7 {
+			at := date(d, 10, 0)
+			if at.Before(history[0]) || !at.Before(history[len(history)-1]) {
+				continue
+			}
+			e := workload.TimeEntryCreate{ActivityKey: "strategy.campaigns", StartedAt: at, Minutes: 90,
+				Note: "Campaign briefing", TimeTags: workload.TimeTags{Campaign: c.in.Name}}
+			if _, err := plans.AddTime(asLucia, ws.ID, e); err != nil {
+				return fmt.Errorf("time for %s: %w", c.in.Name, err)
 			}
 		}
 	}

@@ -337,14 +337,14 @@ func (s *PlanService) AssignTask(ctx context.Context, wsID, taskID int64, assign
 	return t, err
 }
 
-const timeColumns = `id, workspace_id, user_id, activity_key, task_id, started_at, minutes, running, note, source, ref_type, ref_id`
+const timeColumns = `id, workspace_id, user_id, activity_key, task_id, started_at, minutes, running, note, source, ref_type, ref_id, campaign, network`
 
 func scanTime(row interface{ Scan(...any) error }) (*workload.TimeEntry, error) {
 	var e workload.TimeEntry
 	var task sql.NullInt64
 	var started int64
 	if err := row.Scan(&e.ID, &e.WorkspaceID, &e.UserID, &e.ActivityKey, &task, &started, &e.Minutes, &e.Running,
-		&e.Note, &e.Source, &e.RefType, &e.RefID); err != nil {
+		&e.Note, &e.Source, &e.RefType, &e.RefID, &e.Campaign, &e.Network); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, gears.ErrNotFound
 		}
@@ -378,24 +378,27 @@ func checkTask(tx *Tx, wsID int64, taskID *int64, activity string) (string, erro
 }
 
 // StartTimer starts the actor's timer on an activity; one runs at a time.
-func (s *PlanService) StartTimer(ctx context.Context, wsID int64, activityKey string, taskID *int64, note string) (*workload.TimeEntry, error) {
+func (s *PlanService) StartTimer(ctx context.Context, wsID int64, in workload.TimerStart) (*workload.TimeEntry, error) {
 	var e *workload.TimeEntry
 	err := s.db.InTx(ctx, func(tx *Tx) error {
 		if _, err := authorize(tx, wsID, gears.ActionTrackTime); err != nil {
 			return err
 		}
-		key, err := checkTask(tx, wsID, taskID, activityKey)
+		key, err := checkTask(tx, wsID, in.TaskID, in.ActivityKey)
 		if err != nil {
 			return err
 		}
-		probe := workload.TimeEntryCreate{ActivityKey: key, StartedAt: tx.now(), Minutes: 1, Note: note}
+		probe := workload.TimeEntryCreate{ActivityKey: key, StartedAt: tx.now(), Minutes: 1, Note: in.Note, TimeTags: in.TimeTags}
 		if err := probe.Validate(); err != nil {
 			return err
 		}
+		if err := checkCampaign(tx, wsID, probe.Campaign); err != nil {
+			return err
+		}
 		var id int64
-		err = tx.queryRow(`INSERT INTO time_entries (workspace_id, user_id, activity_key, task_id, started_at, minutes, running, note, source)
-			VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING id`, wsID, gears.UserIDFromContext(ctx), key, taskID,
-			millis(tx.now()), true, strings.TrimSpace(note), workload.SourceTimer).Scan(&id)
+		err = tx.queryRow(`INSERT INTO time_entries (workspace_id, user_id, activity_key, task_id, started_at, minutes, running, note, source, campaign, network)
+			VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) RETURNING id`, wsID, gears.UserIDFromContext(ctx), key, in.TaskID,
+			millis(tx.now()), true, strings.TrimSpace(in.Note), workload.SourceTimer, probe.Campaign, probe.Network).Scan(&id)
 		if isUniqueViolation(err) {
 			return gears.Errorf(gears.ECONFLICT, "time.timer_running")
 		}
@@ -462,10 +465,63 @@ func (s *PlanService) AddTime(ctx context.Context, wsID int64, ec workload.TimeE
 	return s.addTime(ctx, wsID, ec)
 }
 
-// RecordTime is the hook by which work done in Gears logs its time.
+// RecordTime is the hook by which work done in Gears logs its time. The
+// entry takes its campaign and network from what it refers to, where that
+// has them: a post's, an objective's or a campaign's own campaign; a
+// conversation's, an account's or a competitor's network.
 func (s *PlanService) RecordTime(ctx context.Context, wsID int64, ec workload.TimeEntryCreate) (*workload.TimeEntry, error) {
 	ec.Source = workload.SourceAuto
 	return s.addTime(ctx, wsID, ec)
+}
+
+// refTags are the tags captured time takes from what it refers to.
+func refTags(tx *Tx, wsID int64, refType string, refID int64) (workload.TimeTags, error) {
+	var t workload.TimeTags
+	var q string
+	switch refType {
+	case "post":
+		q = `SELECT campaign, '' FROM posts WHERE id = ? AND workspace_id = ?`
+	case "conversation":
+		q = `SELECT '', network FROM conversations WHERE id = ? AND workspace_id = ?`
+	case "account":
+		q = `SELECT '', network FROM accounts WHERE id = ? AND workspace_id = ?`
+	case "objective":
+		q = `SELECT campaign, '' FROM objectives WHERE id = ? AND workspace_id = ?`
+	case "campaign":
+		q = `SELECT name, '' FROM campaigns WHERE id = ? AND workspace_id = ?`
+	case "competitor":
+		q = `SELECT '', network FROM competitors WHERE id = ? AND workspace_id = ?`
+	default:
+		return t, nil
+	}
+	err := tx.queryRow(q, refID, wsID).Scan(&t.Campaign, &t.Network)
+	if errors.Is(err, sql.ErrNoRows) {
+		return workload.TimeTags{}, nil
+	}
+	if err != nil {
+		return t, gears.Internal("tags of %s %d: %w", refType, refID, err)
+	}
+	if t.Network != gears.Mastodon && t.Network != gears.Bluesky {
+		t.Network = "" // a feed's conversation is no network's
+	}
+	return t, nil
+}
+
+// checkCampaign refuses a campaign the workspace does not have: time typed
+// in for a misspelt campaign would land on an ROI line of its own.
+func checkCampaign(tx *Tx, wsID int64, name string) error {
+	if name == "" {
+		return nil
+	}
+	var one int
+	err := tx.queryRow(`SELECT 1 FROM campaigns WHERE workspace_id = ? AND name = ?`, wsID, name).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return gears.Invalid("campaign", "time.campaign_unknown", name)
+	}
+	if err != nil {
+		return gears.Internal("find campaign: %w", err)
+	}
+	return nil
 }
 
 func (s *PlanService) addTime(ctx context.Context, wsID int64, ec workload.TimeEntryCreate) (*workload.TimeEntry, error) {
@@ -479,13 +535,23 @@ func (s *PlanService) addTime(ctx context.Context, wsID int64, ec workload.TimeE
 			return err
 		}
 		ec.ActivityKey = key
+		if ec.Source == workload.SourceAuto {
+			if ec.TimeTags, err = refTags(tx, wsID, ec.RefType, ec.RefID); err != nil {
+				return err
+			}
+		}
 		if err := ec.Validate(); err != nil {
 			return err
 		}
+		if ec.Source != workload.SourceAuto {
+			if err := checkCampaign(tx, wsID, ec.Campaign); err != nil {
+				return err
+			}
+		}
 		var id int64
-		err = tx.queryRow(`INSERT INTO time_entries (workspace_id, user_id, activity_key, task_id, started_at, minutes, running, note, source, ref_type, ref_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, wsID, gears.UserIDFromContext(ctx), ec.ActivityKey, ec.TaskID,
-			millis(ec.StartedAt), ec.Minutes, false, strings.TrimSpace(ec.Note), ec.Source, ec.RefType, ec.RefID).Scan(&id)
+		err = tx.queryRow(`INSERT INTO time_entries (workspace_id, user_id, activity_key, task_id, started_at, minutes, running, note, source, ref_type, ref_id, campaign, network)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, wsID, gears.UserIDFromContext(ctx), ec.ActivityKey, ec.TaskID,
+			millis(ec.StartedAt), ec.Minutes, false, strings.TrimSpace(ec.Note), ec.Source, ec.RefType, ec.RefID, ec.Campaign, ec.Network).Scan(&id)
 		if err != nil {
 			return gears.Internal("add time: %w", err)
 		}

@@ -398,17 +398,17 @@ func (g *gathered) readWork(tx *Tx, wsID int64) error {
 		}
 	}
 	type work struct {
-		user     int64
-		activity string
-		minutes  float64
+		user                        int64
+		activity, campaign, network string
+		minutes                     float64
 	}
 	list, err := queryAll(tx, "report time", func(r scanner) (work, error) {
 		var w work
-		err := r.Scan(&w.user, &w.activity, &w.minutes)
+		err := r.Scan(&w.user, &w.activity, &w.campaign, &w.network, &w.minutes)
 		return w, err
-	}, `SELECT user_id, activity_key, SUM(minutes) FROM time_entries
+	}, `SELECT user_id, activity_key, campaign, network, SUM(minutes) FROM time_entries
 		WHERE workspace_id = ? AND running = ? AND started_at >= ? AND started_at < ?
-		GROUP BY user_id, activity_key ORDER BY user_id, activity_key`, wsID, false, g.start, g.end)
+		GROUP BY user_id, activity_key, campaign, network ORDER BY user_id, activity_key, campaign, network`, wsID, false, g.start, g.end)
 	if err != nil {
 		return err
 	}
@@ -416,7 +416,7 @@ func (g *gathered) readWork(tx *Tx, wsID int64) error {
 		// Hours to the hundredth of a minute: ROI reads hours as the
 		// decimal they are written as.
 		h := math.Round(w.minutes/60*1e6) / 1e6
-		g.work = append(g.work, roi.Work{Person: label[w.user], Hours: h, Activity: w.activity})
+		g.work = append(g.work, roi.Work{Person: label[w.user], Hours: h, Activity: w.activity, Campaign: w.campaign, Network: w.network})
 	}
 	return nil
 }

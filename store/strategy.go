@@ -538,9 +538,9 @@ func renameCampaign(tx *Tx, wsID int64, from, to string) error {
 	if _, err := tx.exec(`UPDATE objectives SET campaign = ? WHERE workspace_id = ? AND campaign = ?`, to, wsID, from); err != nil {
 		return gears.Internal("rename campaign objectives: %w", err)
 	}
-	// Tracked links (their future clicks count for the new name) and the
-	// conversions recorded for it.
-	for _, table := range []string{"links", "conversions"} {
+	// Tracked links (their future clicks count for the new name), the
+	// conversions recorded for it and the time spent on it.
+	for _, table := range []string{"links", "conversions", "time_entries"} {
 		if _, err := tx.exec(`UPDATE `+table+` SET campaign = ? WHERE workspace_id = ? AND campaign = ?`, to, wsID, from); err != nil {
 			return gears.Internal("rename campaign %s: %w", table, err)
 		}

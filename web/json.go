@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"unicode"
 
 	"gears"
 )
@@ -44,7 +45,8 @@ func decodeJSON(r *http.Request, v any) error {
 		case errors.Is(err, io.EOF):
 			return gears.Errorf(gears.EINVALID, "request.empty")
 		case errors.As(err, &typeErr):
-			return &gears.Error{Code: gears.EINVALID, Key: "request.bad_type", Args: []any{typeErr.Field}, Field: typeErr.Field}
+			field := jsonPath(typeErr.Field)
+			return &gears.Error{Code: gears.EINVALID, Key: "request.bad_type", Args: []any{field}, Field: field}
 		case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
 			return gears.Errorf(gears.EINVALID, "request.bad_json")
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -58,4 +60,18 @@ func decodeJSON(r *http.Request, v any) error {
 		return gears.Errorf(gears.EINVALID, "request.trailing_data")
 	}
 	return nil
+}
+
+// jsonPath is the path of a JSON field as the body names it: encoding/json
+// puts the Go names of embedded structs in it ("TimeTags.network"), and
+// the API's keys are all lower-case.
+func jsonPath(field string) string {
+	parts := strings.Split(field, ".")
+	kept := parts[:0]
+	for _, p := range parts {
+		if p == "" || !unicode.IsUpper([]rune(p)[0]) {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, ".")
 }

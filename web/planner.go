@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"gears"
 	"gears/locale"
+	"gears/roi"
 	"gears/workload"
 )
 
@@ -21,19 +23,100 @@ type plannerField struct {
 }
 
 type plannerGear struct {
-	Gear     workload.Gear
-	Colour   string
-	Total    float64
-	UnitKey  string
-	Lines    []plannerLine
-	Explains map[string]workload.Explanation
+	Gear    workload.Gear
+	Colour  string
+	Total   float64
+	UnitKey string
+	Lines   []plannerLine
 }
 
 type plannerLine struct {
 	Key, Name string
 	Hours     float64
-	Formula   string
+	Formula   formulaView
 	Sources   []string
+}
+
+// formulaView is an activity's formula with its numbers filled in, as the
+// page writes it in one language: (terms) × factors = result unit, with
+// drivers and factors named as the form labels them and numbers written
+// with the language's separators.
+type formulaView struct {
+	Terms   []formulaTerm
+	Factors []formulaFactor
+	Result  string // the hours, rounded to 0.01
+	Unit    string // "h/week", "h/semana"…
+}
+
+// formulaTerm is coefficient [× value driver [× rate]]; the base term has
+// no driver.
+type formulaTerm struct {
+	Coefficient string
+	Param       string // what the coefficient is: "hours per network"
+	Value       string // the driver's value in the input
+	Driver      string // the driver as the form labels it; "" for the base
+	Rate        string // "12/52" when a monthly or quarterly volume is counted per week; "" when none
+	RateTitle   string // what the rate means
+}
+
+// formulaFactor is one multiplier: × Value Name.
+type formulaFactor struct {
+	Value string
+	Name  string // the factor and the organisation's choice: "Crisis risk: Medium"
+}
+
+// factorFields names the form field (and so the message keys of its
+// choices) that chooses each factor's multiplier.
+var factorFields = map[string]string{
+	string(workload.Size):     "org_size",
+	string(workload.Audience): "audience",
+	string(workload.Crisis):   "crisis_risk",
+}
+
+// formulaNumber writes v with up to three decimals and the separators of
+// lang, as the reports write their arithmetic: 1,234.5 or 1.234,5.
+func formulaNumber(lang string, v float64) string {
+	return locale.T(lang, "roi.plain", roi.Hours(v))
+}
+
+// formula writes the explanation e in lang for the organisation in (with
+// its defaults applied).
+func formula(lang string, in workload.Input, e workload.Explanation) formulaView {
+	tr := func(k string, a ...any) string { return locale.T(lang, k, a...) }
+	choices := map[string]string{}
+	for _, m := range workload.Multipliers() {
+		choices[m.Key] = m.Choice
+	}
+	v := formulaView{Result: formulaNumber(lang, math.Round(e.Hours*100)/100), Unit: tr(e.Unit.NameKey())}
+	for _, t := range e.Terms {
+		ft := formulaTerm{Coefficient: formulaNumber(lang, t.Coefficient), Param: tr("planner.param." + t.Param)}
+		if t.Driver != workload.Fixed {
+			ft.Value = formulaNumber(lang, t.Value)
+			ft.Driver = tr("planner.field." + string(t.Driver))
+			if t.Rate != 1 {
+				// Monthly and quarterly volumes count 12 or 4 in a year
+				// of 52 weeks: 12/52 says so better than 0.2308.
+				if n := t.Rate * 52; math.Abs(n-math.Round(n)) < 1e-9 {
+					ft.Rate = strconv.Itoa(int(math.Round(n))) + "/52"
+					ft.RateTitle = tr("planner.formula.rate", int(math.Round(n)))
+				} else {
+					ft.Rate = formulaNumber(lang, t.Rate)
+				}
+			}
+		}
+		v.Terms = append(v.Terms, ft)
+	}
+	for _, f := range e.Factors {
+		ff := formulaFactor{Value: formulaNumber(lang, f.Value)}
+		name := tr("planner.factor." + f.Factor)
+		if f.Factor == string(workload.Languages) {
+			ff.Name = tr("planner.formula.choice", name, formulaNumber(lang, in.Driver(workload.Languages)))
+		} else {
+			ff.Name = tr("planner.formula.choice", name, tr("planner."+factorFields[f.Factor]+"."+choices[f.Key]))
+		}
+		v.Factors = append(v.Factors, ff)
+	}
+	return v
 }
 
 type plannerResult struct {
@@ -167,20 +250,27 @@ func estimateView(lang string, in workload.Input) (*plannerResult, error) {
 	for _, e := range ex {
 		byKey[e.Key] = e
 	}
+	in = in.WithDefaults()
 	out := &plannerResult{Result: res, SVG: template.HTML(workload.SVG(res, res.Labels(trf))), Weekly: res.WeeklyHours}
 	for _, g := range workload.Gears() {
 		pg := plannerGear{Gear: g, Colour: gearColours[g], Total: res.Total(g), UnitKey: g.Unit().NameKey()}
 		for _, l := range res.Lines(g) {
 			e := byKey[l.Key]
-			pl := plannerLine{Key: l.Key, Name: l.Name, Hours: l.Hours, Formula: e.Formula()}
+			pl := plannerLine{Key: l.Key, Name: l.Name, Hours: l.Hours, Formula: formula(lang, in, e)}
 			seen := map[string]bool{}
-			for _, t := range e.Terms {
-				for _, s := range t.Sources {
+			add := func(sources []string) {
+				for _, s := range sources {
 					if !seen[s] {
 						seen[s] = true
 						pl.Sources = append(pl.Sources, tr(s))
 					}
 				}
+			}
+			for _, t := range e.Terms {
+				add(t.Sources)
+			}
+			for _, f := range e.Factors {
+				add(f.Sources)
 			}
 			pg.Lines = append(pg.Lines, pl)
 		}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"html"
 	"net/url"
 	"regexp"
 	"strings"
@@ -307,7 +308,7 @@ func TestPlannerTextIsInert(t *testing.T) {
 	b := f.mustPlan("Other", 6)
 	tasks := must(plans.ActivatePlan(owner, f.ws.ID, a.ID, time.Now()))
 	must(plans.AssignTask(owner, f.ws.ID, tasks[0].ID, &f.actors["editor"].user.ID))
-	must(plans.StartTimer(owner, f.ws.ID, "maintenance.monitoring", nil, evil))
+	must(plans.StartTimer(owner, f.ws.ID, workload.TimerStart{ActivityKey: "maintenance.monitoring", Note: evil}))
 	f.mustHistory(4)
 	br := signIn(t, f, "owner")
 	for _, p := range []string{
@@ -323,6 +324,99 @@ func TestPlannerTextIsInert(t *testing.T) {
 		}
 		if !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
 			t.Errorf("%s does not show the name escaped", p)
+		}
+	}
+}
+
+// formulaText returns the text of the formula the planner page body shows
+// for the activity key, tags stripped.
+func formulaText(t *testing.T, body, key string) string {
+	t.Helper()
+	m := regexp.MustCompile(`(?s)<tr data-activity="` + regexp.QuoteMeta(key) + `">.*?<p class="mono" data-formula>(.*?)</p>`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no formula for %s", key)
+	}
+	return html.UnescapeString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(m[1], ""))
+}
+
+// TestPlannerFormulaInWords reads the formulas of the planner page in
+// English and Spanish: drivers and factors named as the form names them,
+// numbers written as each language writes them, and no internal keys.
+func TestPlannerFormulaInWords(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, store.SQLite)
+	b := signIn(t, f, "manager")
+	q := url.Values{
+		"networks": {"3"}, "posts_per_week": {"7"}, "mentions_per_week": {"1200"}, "blog_posts_per_month": {"1"},
+		"campaigns_per_quarter": {"1"}, "contests_per_quarter": {"0"}, "reports_per_month": {"1"}, "languages": {"2"},
+		"org_size": {"medium"}, "audience": {"b2c"}, "crisis_risk": {"high"}, "hours_per_fte": {"40"}, "rate": {"25"}, "plan_weeks": {"12"},
+	}
+	// Worked by hand from the catalogue's defaults:
+	//   maintenance.crisis: (2 + 0.5 × 3 + 0.005 × 1200) = 9.5, × 1.25 for
+	//   a medium organisation, × 2 for a high crisis risk: 23.75 h/week.
+	//   maintenance.calendar: (1 + 0.3 × 7 + 30 × 1 × 4/52 + 13 × 0 × 4/52)
+	//   = 5.4077, × 1.25 for size, × (1 + 0.5 × (2 − 1)) = 1.5 for two
+	//   languages: 10.139 ≈ 10.14 h/week.
+	//   strategy.followers: 40 × 3 = 120, × 1 for consumers: 120 h.
+	for _, c := range []struct {
+		lang string
+		want map[string]string
+	}{
+		{"en", map[string]string{
+			"maintenance.crisis":   "(2 + 0.5 × 3 Social networks + 0.005 × 1,200 Mentions per week) × 1.25 Organisation size: Medium × 2 Crisis risk: High = 23.75 h/week",
+			"maintenance.calendar": "(1 + 0.3 × 7 Posts per week + 30 × 1 Campaigns per quarter × 4/52 + 13 × 0 Contests per quarter × 4/52) × 1.25 Organisation size: Medium × 1.5 Languages: 2 = 10.14 h/week",
+			"strategy.followers":   "(40 × 3 Social networks) × 1 Audience: Consumers (B2C) = 120 h",
+		}},
+		{"es", map[string]string{
+			"maintenance.crisis":   "(2 + 0,5 × 3 Redes sociales + 0,005 × 1.200 Menciones por semana) × 1,25 Tamaño de la organización: Mediana × 2 Riesgo de crisis: Alto = 23,75 h/semana",
+			"maintenance.calendar": "(1 + 0,3 × 7 Publicaciones por semana + 30 × 1 Campañas por trimestre × 4/52 + 13 × 0 Concursos por trimestre × 4/52) × 1,25 Tamaño de la organización: Mediana × 1,5 Idiomas: 2 = 10,14 h/semana",
+			"strategy.followers":   "(40 × 3 Redes sociales) × 1 Público: Consumidores (B2C) = 120 h",
+		}},
+	} {
+		st, body, _ := b.get(f.path("/planner")+"?"+q.Encode(), "Accept-Language", c.lang)
+		if st != 200 {
+			t.Fatalf("%s planner = %d", c.lang, st)
+		}
+		for key, want := range c.want {
+			if got := formulaText(t, body, key); got != want {
+				t.Errorf("%s formula of %s:\n got %q\nwant %q", c.lang, key, got, want)
+			}
+		}
+		if strings.Contains(body, "[crisis.") || strings.Contains(body, "[size.") || strings.Contains(body, "[audience.") {
+			t.Errorf("the %s page shows a factor's key", c.lang)
+		}
+		// The multipliers' sources are listed with the terms'.
+		row := regexp.MustCompile(`(?s)<tr data-activity="maintenance.crisis">.*?</tr>`).FindString(body)
+		if src := map[string]string{"en": "Roundpeg 2013: larger companies", "es": "Roundpeg 2013: las empresas más grandes"}[c.lang]; !strings.Contains(row, src) {
+			t.Errorf("the %s crisis line does not cite the size multiplier's source %q", c.lang, src)
+		}
+	}
+
+	// Every choice of every factor is named in words in both languages.
+	activities := len(workload.Activities())
+	for _, field := range []struct {
+		name    string
+		choices []string
+	}{
+		{"org_size", []string{"micro", "small", "medium", "large"}},
+		{"audience", []string{"b2c", "b2b"}},
+		{"crisis_risk", []string{"low", "medium", "high"}},
+	} {
+		for _, choice := range field.choices {
+			for _, lang := range []string{"en", "es"} {
+				p := url.Values{"fragment": {"1"}, "languages": {"3"}, field.name: {choice}}
+				st, body, _ := b.get(f.path("/planner")+"?"+p.Encode(), "Accept-Language", lang)
+				formulas := regexp.MustCompile(`(?s)<p class="mono" data-formula>(.*?)</p>`).FindAllStringSubmatch(body, -1)
+				if st != 200 || len(formulas) != activities {
+					t.Fatalf("%s=%s in %s: status %d, %d formulas, want %d", field.name, choice, lang, st, len(formulas), activities)
+				}
+				for _, m := range formulas {
+					text := html.UnescapeString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(m[1], ""))
+					if strings.Contains(text, "planner.") || strings.ContainsAny(text, "[_") {
+						t.Errorf("%s=%s in %s: formula %q shows a key", field.name, choice, lang, text)
+					}
+				}
+			}
 		}
 	}
 }

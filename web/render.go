@@ -47,6 +47,9 @@ var funcs = template.FuncMap{
 	"workSelect": func(v *view, id, selected string) map[string]any {
 		return map[string]any{"V": v, "ID": id, "Selected": selected}
 	},
+	"timeTags": func(v *view, id string, tags workload.TimeTags, err *formError) map[string]any {
+		return map[string]any{"V": v, "ID": id, "Tags": tags, "Err": err}
+	},
 	"hm":                 fmtMinutes,
 	"duration":           duration,
 	"firstResponseClass": firstResponseClass,

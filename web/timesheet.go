@@ -20,9 +20,11 @@ type timePage struct {
 	TotalMinutes     float64
 	Activities       []activityGroup
 	Tasks            []*timeTask
+	Campaigns        []*gears.Campaign // offered as what the time is for
 	// The forms' values, kept when they fail.
 	TimerWork, TimerNote           string
 	Work, Date, Amount, Unit, Note string
+	TimerTags, Tags                workload.TimeTags
 	TimerErr, EntryErr             *formError
 }
 
@@ -118,6 +120,9 @@ func (s *Server) timeData(r *http.Request) (*timePage, error) {
 		}
 	}
 	sort.SliceStable(p.Tasks, func(i, j int) bool { return p.Tasks[i].Mine && !p.Tasks[j].Mine })
+	if p.Campaigns, err = s.strategy().FindCampaigns(ctx, ws.ID); err != nil {
+		return nil, err
+	}
 	for _, t := range p.Tasks {
 		if t.Mine {
 			p.TimerWork = workValue("", &t.Task.ID)
@@ -146,9 +151,10 @@ func (s *Server) timeFailed(w http.ResponseWriter, r *http.Request, err error, t
 	slot := &p.EntryErr
 	if timer {
 		slot = &p.TimerErr
-		p.TimerWork, p.TimerNote = r.PostFormValue("work"), r.PostFormValue("note")
+		p.TimerWork, p.TimerNote, p.TimerTags = r.PostFormValue("work"), r.PostFormValue("note"), tagsFromForm(r)
 	} else {
 		p.Work, p.Date, p.Amount, p.Unit, p.Note = r.PostFormValue("work"), r.PostFormValue("date"), r.PostFormValue("amount"), r.PostFormValue("unit"), r.PostFormValue("note")
+		p.Tags = tagsFromForm(r)
 	}
 	return s.formFailed(w, r, err, "time", "time", p, slot)
 }
@@ -157,7 +163,8 @@ func (s *Server) startTimerForm(w http.ResponseWriter, r *http.Request) error {
 	ws := info(r).workspace
 	activity, task, err := parseWork(r.PostFormValue("work"))
 	if err == nil {
-		_, err = s.plans.StartTimer(r.Context(), ws.ID, activity, task, r.PostFormValue("note"))
+		_, err = s.plans.StartTimer(r.Context(), ws.ID, workload.TimerStart{ActivityKey: activity, TaskID: task,
+			Note: r.PostFormValue("note"), TimeTags: tagsFromForm(r)})
 	}
 	if err != nil {
 		return s.timeFailed(w, r, err, true)
@@ -171,6 +178,12 @@ func (s *Server) stopTimerForm(w http.ResponseWriter, r *http.Request) error {
 		return s.timeFailed(w, r, err, true)
 	}
 	return redirect(w, r, wsPath(ws, "/time"), "flash.timer_stopped")
+}
+
+// tagsFromForm reads what the time is for: a campaign and a network, both
+// optional.
+func tagsFromForm(r *http.Request) workload.TimeTags {
+	return workload.TimeTags{Campaign: r.PostFormValue("campaign"), Network: gears.Network(r.PostFormValue("network"))}
 }
 
 // entryFromForm reads the manual entry form: what, the date (noon in the
@@ -195,6 +208,7 @@ func entryFromForm(r *http.Request, loc *time.Location) (workload.TimeEntryCreat
 	}
 	e.Minutes = amount
 	e.Note = r.PostFormValue("note")
+	e.TimeTags = tagsFromForm(r)
 	return e, nil
 }
 
@@ -275,6 +289,7 @@ type timeEntryInput struct {
 	StartedAt   string  `json:"started_at"`
 	Minutes     float64 `json:"minutes"`
 	Note        string  `json:"note"`
+	workload.TimeTags
 }
 
 func (s *Server) apiAddTime(w http.ResponseWriter, r *http.Request) error {
@@ -283,7 +298,7 @@ func (s *Server) apiAddTime(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	e := workload.TimeEntryCreate{ActivityKey: in.ActivityKey, TaskID: in.TaskID, Minutes: in.Minutes, Note: in.Note}
+	e := workload.TimeEntryCreate{ActivityKey: in.ActivityKey, TaskID: in.TaskID, Minutes: in.Minutes, Note: in.Note, TimeTags: in.TimeTags}
 	if in.StartedAt != "" {
 		t, err := time.Parse(time.RFC3339, in.StartedAt)
 		if err != nil {
@@ -315,18 +330,12 @@ func (s *Server) apiDeleteTime(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-type timerStart struct {
-	ActivityKey string `json:"activity_key"`
-	TaskID      *int64 `json:"task_id"`
-	Note        string `json:"note"`
-}
-
 func (s *Server) apiStartTimer(w http.ResponseWriter, r *http.Request) error {
-	var in timerStart
+	var in workload.TimerStart
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	e, err := s.plans.StartTimer(r.Context(), info(r).workspace.ID, in.ActivityKey, in.TaskID, in.Note)
+	e, err := s.plans.StartTimer(r.Context(), info(r).workspace.ID, in)
 	if err != nil {
 		return err
 	}

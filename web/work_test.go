@@ -105,7 +105,7 @@ func (f *fixture) mustEntry(u *gears.User) *workload.TimeEntry {
 
 // mustTimer starts u's timer.
 func (f *fixture) mustTimer(u *gears.User) *workload.TimeEntry {
-	return must(f.planService().StartTimer(as(u), f.ws.ID, "maintenance.monitoring", nil, ""))
+	return must(f.planService().StartTimer(as(u), f.ws.ID, workload.TimerStart{ActivityKey: "maintenance.monitoring"}))
 }
 
 func (f *fixture) path(format string, args ...any) string {

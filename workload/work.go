@@ -147,6 +147,26 @@ type TimeEntry struct {
 	Source      TimeSource `json:"source"`
 	RefType     string     `json:"ref_type,omitempty"` // "post", "conversation"… for captured time
 	RefID       int64      `json:"ref_id,omitempty"`
+	TimeTags
+}
+
+// TimeTags say what time was spent for beyond its activity: a campaign,
+// named as posts name it, and a network. Both are optional; ROI by campaign
+// and by network counts tagged hours on their lines, untagged ones on a
+// line of their own.
+type TimeTags struct {
+	Campaign string        `json:"campaign"`
+	Network  gears.Network `json:"network"`
+}
+
+// Validate normalises the tags.
+func (t *TimeTags) Validate() error {
+	var err error
+	if t.Campaign, err = gears.CleanCampaign(t.Campaign); err != nil {
+		return err
+	}
+	t.Network, err = gears.CleanNetwork(t.Network)
+	return err
 }
 
 // TimeEntryCreate records finished time by hand (or by capture).
@@ -159,6 +179,16 @@ type TimeEntryCreate struct {
 	Source      TimeSource `json:"-"`
 	RefType     string     `json:"-"`
 	RefID       int64      `json:"-"`
+	TimeTags
+}
+
+// TimerStart starts a timer: on a task or an activity, with a note and
+// tags.
+type TimerStart struct {
+	ActivityKey string `json:"activity_key"`
+	TaskID      *int64 `json:"task_id"`
+	Note        string `json:"note"`
+	TimeTags
 }
 
 // MaxEntryMinutes caps one entry: a day.
@@ -181,7 +211,7 @@ func (e *TimeEntryCreate) Validate() error {
 	if e.Source == "" {
 		e.Source = SourceManual
 	}
-	return nil
+	return e.TimeTags.Validate()
 }
 
 // TimeFilter selects time entries.
@@ -229,7 +259,7 @@ type PlanService interface {
 	FindTasks(ctx context.Context, wsID int64) ([]*Task, error)
 	AssignTask(ctx context.Context, wsID, taskID int64, assigneeID *int64) (*Task, error)
 
-	StartTimer(ctx context.Context, wsID int64, activityKey string, taskID *int64, note string) (*TimeEntry, error)
+	StartTimer(ctx context.Context, wsID int64, in TimerStart) (*TimeEntry, error)
 	StopTimer(ctx context.Context, wsID int64) (*TimeEntry, error)
 	RunningTimer(ctx context.Context, wsID int64) (*TimeEntry, error)
 	AddTime(ctx context.Context, wsID int64, e TimeEntryCreate) (*TimeEntry, error)
