@@ -316,8 +316,15 @@ func Compute(in Inputs, by Dimension) (Report, error) {
 		if err != nil {
 			return Report{}, fmt.Errorf("line %q: %w", k, err)
 		}
-		if unattributed && k != None {
-			l.Missing = append(l.Missing, Missing{Kind: MissingGearAttribution})
+		if unattributed {
+			// Part of the spend or the value has no gear: each gear's
+			// cost is known, but not what it earned, so no line has an
+			// ROI of its own; the total's stands.
+			if k != None {
+				l.Missing = append(l.Missing, Missing{Kind: MissingGearAttribution})
+			}
+			l.ROI = nil
+			l.Steps[len(l.Steps)-1] = Step{Key: "roi.step.roi_unattributed"}
 		}
 		r.Lines = append(r.Lines, l)
 		costs = append(costs, l.Cost)
