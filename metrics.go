@@ -130,6 +130,58 @@ type DeliveryMetrics struct {
 	Error       string     `json:"error,omitempty"` // the network's words: untrusted text
 }
 
+// PostPerformance is how one published post did on one network: its
+// counts as last read by metrics collection, and the clicks on its tracked
+// links for that network. Text is the post's as sent there.
+type PostPerformance struct {
+	PostID      int64      `json:"post_id"`
+	DeliveryID  int64      `json:"delivery_id"`
+	AccountID   int64      `json:"account_id"`
+	Network     Network    `json:"network"`
+	Handle      string     `json:"handle"`
+	RemoteURL   string     `json:"url"`
+	PublishedAt time.Time  `json:"published_at"`
+	Text        string     `json:"text"`
+	Campaign    string     `json:"campaign"`
+	Counts      PostCounts `json:"counts"`
+	Engagements int64      `json:"engagements"`
+	Clicks      int64      `json:"clicks"`
+}
+
+// PostSort orders posts by how they did.
+type PostSort string
+
+// The orders of posts; each breaks ties by the newest first.
+const (
+	SortEngagements PostSort = "engagements"
+	SortClicks      PostSort = "clicks"
+	SortReplies     PostSort = "replies"
+	SortReposts     PostSort = "reposts"
+	SortLikes       PostSort = "likes"
+	SortQuotes      PostSort = "quotes"
+	SortPublished   PostSort = "published"
+)
+
+// PostSorts are the orders, as offered.
+var PostSorts = []PostSort{SortEngagements, SortClicks, SortReplies, SortReposts, SortLikes, SortQuotes, SortPublished}
+
+// MaxTopPosts bounds one list of posts by performance: a year of a busy
+// workspace, for the CSV export.
+const MaxTopPosts = 5000
+
+// ValidatePostSort checks an order ("" is engagements).
+func ValidatePostSort(s PostSort) (PostSort, error) {
+	if s == "" {
+		return SortEngagements, nil
+	}
+	for _, k := range PostSorts {
+		if s == k {
+			return s, nil
+		}
+	}
+	return "", Invalid("sort", "metrics.sort_unknown", string(s))
+}
+
 // FollowerDay is one day's follower count of a profile.
 type FollowerDay struct {
 	Date      string `json:"date"` // YYYY-MM-DD, the workspace's local date

@@ -137,6 +137,8 @@ type ReportData struct {
 	ByCampaign roi.Report
 	ByNetwork  roi.Report
 	ByGear     roi.Report
+	// TopPosts are the period's posts that did best, by engagements.
+	TopPosts []gears.PostPerformance
 	// Recommendations are what to change, with their evidence; they name
 	// accounts and activities, never people.
 	Recommendations []recommend.Recommendation
@@ -223,6 +225,9 @@ func report(tx *Tx, wsID int64, p gears.ReportPeriod, redact bool) (*ReportData,
 		return nil, err
 	}
 	if d.BestHours, err = bestHours(tx, wsID, p, g.loc); err != nil {
+		return nil, err
+	}
+	if d.TopPosts, err = topPosts(tx, wsID, g.start, g.end, gears.SortEngagements, ReportTopPosts); err != nil {
 		return nil, err
 	}
 	rin, err := recommendInputs(tx, wsID, p)
@@ -655,6 +660,85 @@ func bestHours(tx *Tx, wsID int64, p gears.ReportPeriod, loc *time.Location) ([7
 		c.Engagements += engaged[x.id]
 	}
 	return cells, nil
+}
+
+// ReportTopPosts is how many of the best posts a report lists.
+const ReportTopPosts = 10
+
+// TopPosts lists the posts published in the period (each network's
+// delivery on its own) in the order asked, at most limit (1 to
+// gears.MaxTopPosts). Whoever may view reports may read it.
+func (s *ReportService) TopPosts(ctx context.Context, wsID int64, p gears.ReportPeriod, order gears.PostSort, limit int) ([]gears.PostPerformance, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	order, err := gears.ValidatePostSort(order)
+	if err != nil {
+		return nil, err
+	}
+	if limit < 1 || limit > gears.MaxTopPosts {
+		return nil, gears.Invalid("limit", "metrics.limit_range", gears.MaxTopPosts)
+	}
+	var out []gears.PostPerformance
+	err = s.db.InTx(ctx, func(tx *Tx) error {
+		if _, err := authorize(tx, wsID, gears.ActionViewReports); err != nil {
+			return err
+		}
+		loc, err := workspaceLocation(tx, wsID)
+		if err != nil {
+			return err
+		}
+		_, _, start, end := periodBounds(p, loc)
+		out, err = topPosts(tx, wsID, start, end, order, limit)
+		return err
+	})
+	return out, err
+}
+
+// postOrders are the ORDER BY of each order of posts: constants, never
+// built from input.
+var postOrders = map[gears.PostSort]string{
+	gears.SortEngagements: "engagements DESC, ",
+	gears.SortClicks:      "clicks DESC, ",
+	gears.SortReplies:     "replies DESC, ",
+	gears.SortReposts:     "reposts DESC, ",
+	gears.SortLikes:       "likes DESC, ",
+	gears.SortQuotes:      "quotes DESC, ",
+	gears.SortPublished:   "",
+}
+
+// topPosts reads the deliveries published in [start, end) with their
+// latest counts (none before metrics collection's first reading) and their
+// tracked links' clicks on that network. They are the posts the summary
+// counts: inbox answers are left out.
+func topPosts(tx *Tx, wsID, start, end int64, order gears.PostSort, limit int) ([]gears.PostPerformance, error) {
+	by, ok := postOrders[order]
+	if !ok {
+		return nil, gears.Internal("post order %q", order)
+	}
+	list, err := queryAll(tx, "top posts", func(r scanner) (gears.PostPerformance, error) {
+		var x gears.PostPerformance
+		var at int64
+		err := r.Scan(&x.DeliveryID, &x.PostID, &x.AccountID, &x.Network, &x.Handle, &x.RemoteURL, &at, &x.Text, &x.Campaign,
+			&x.Counts.Replies, &x.Counts.Reposts, &x.Counts.Likes, &x.Counts.Quotes, &x.Engagements, &x.Clicks)
+		x.PublishedAt = fromMillis(at)
+		return x, err
+	}, `SELECT d.id, d.post_id, d.account_id, a.network, a.handle, d.remote_url, d.published_at,
+			COALESCE(d.variant, p.text), p.campaign, COALESCE(m.replies, 0) AS replies, COALESCE(m.reposts, 0) AS reposts,
+			COALESCE(m.likes, 0) AS likes, COALESCE(m.quotes, 0) AS quotes,
+			COALESCE(m.replies + m.reposts + m.likes + m.quotes, 0) AS engagements,
+			COALESCE((SELECT SUM(l.clicks) FROM links l WHERE l.post_id = d.post_id AND l.network = a.network), 0) AS clicks
+		FROM deliveries d
+		JOIN posts p ON p.id = d.post_id
+		JOIN accounts a ON a.id = d.account_id
+		LEFT JOIN post_metrics m ON m.delivery_id = d.id
+		WHERE p.workspace_id = ? AND p.reply_to = '' AND d.status = 'published' AND d.published_at >= ? AND d.published_at < ?
+		ORDER BY `+by+`d.published_at DESC, d.id DESC
+		LIMIT ?`, wsID, start, end, limit)
+	if list == nil {
+		list = []gears.PostPerformance{}
+	}
+	return list, err
 }
 
 // deliveryEngagements returns the latest engagement count (replies,

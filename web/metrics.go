@@ -13,6 +13,8 @@ func (s *Server) metricsRoutes() []Route {
 	return []Route{
 		apiRoute("GET", "/workspaces/{ws}/posts/{post}/metrics", Workspace, gears.ActionView, s.apiPostMetrics),
 		apiRoute("GET", "/workspaces/{ws}/followers", Workspace, gears.ActionViewReports, s.apiFollowers),
+		apiRoute("GET", "/workspaces/{ws}/reports/posts", Workspace, gears.ActionViewReports, s.apiTopPosts),
+		apiRoute("GET", "/workspaces/{ws}/reports/posts.csv", Workspace, gears.ActionViewReports, s.topPostsCSV),
 	}
 }
 

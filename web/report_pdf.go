@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"gears"
 	"gears/locale"
@@ -80,6 +81,16 @@ func writeReportPDF(w io.Writer, lang string, d *store.ReportData) error {
 			sec.Notes = append(sec.Notes, step)
 		}
 		doc.Sections = append(doc.Sections, sec)
+	}
+	if len(d.TopPosts) > 0 {
+		loc := (&gears.Workspace{Timezone: d.Timezone}).Location()
+		tab := &report.Table{Header: []string{T("reports.post"), T("reports.published"), T("reports.engagements"), T("reports.clicks")}}
+		for _, p := range d.TopPosts {
+			tab.Rows = append(tab.Rows, []string{T("network."+string(p.Network)) + " · " + strings.Join(strings.Fields(p.Text), " "),
+				p.PublishedAt.In(loc).Format("2006-01-02 15:04"), num(p.Engagements), num(p.Clicks)})
+		}
+		doc.Sections = append(doc.Sections, report.Section{Heading: T("reports.top_posts"), Table: tab,
+			Notes: []string{T("reports.top_posts_help")}})
 	}
 	if b := v.Recommendations; b != nil {
 		sec := report.Section{Heading: b.Title}
