@@ -24,8 +24,6 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"gears"
 	"gears/bluesky"
 	"gears/bluesky/pdstest"
@@ -39,7 +37,7 @@ func TestMain(m *testing.M) {
 	pdstest.Stop()
 	if code == 0 {
 		http.DefaultClient.CloseIdleConnections()
-		if err := goleak.Find(); err != nil {
+		if err := testenv.FindLeaks(); err != nil {
 			fmt.Fprintln(os.Stderr, "goleak:", err)
 			code = 1
 		}

@@ -65,7 +65,7 @@ func newHook(t *testing.T) *hook {
 // no other follows.
 func (h *hook) wait(t *testing.T, n int) []hookRequest {
 	t.Helper()
-	deadline := time.After(15 * time.Second)
+	deadline := time.After(waitTimeout)
 	for {
 		h.mu.Lock()
 		got := len(h.got)
@@ -405,7 +405,7 @@ func TestCrisisAlert(t *testing.T) {
 		if ev.WorkspaceID != l.ws.ID || sent.Kind != crisis.KindVolume || !sent.At.Equal(raised.At) || sent.Ratio != raised.Ratio {
 			t.Errorf("webhook event %s", got[0].body)
 		}
-		mails, err := smtp.WaitFor(1, 15*time.Second)
+		mails, err := smtp.WaitFor(1, waitTimeout)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -428,7 +428,7 @@ func TestCrisisAlert(t *testing.T) {
 		if ev2 := got[1].event(t, secret, "crisis.alert"); ev2.ID == ev.ID {
 			t.Errorf("two alerts share the event ID %s", ev.ID)
 		}
-		if mails, err = smtp.WaitFor(2, 15*time.Second); err != nil {
+		if mails, err = smtp.WaitFor(2, waitTimeout); err != nil {
 			t.Fatal(err)
 		}
 		subject, text = readMail(t, mails[1])
@@ -532,7 +532,7 @@ func TestIncidentAlerts(t *testing.T) {
 		if ev.WorkspaceID != l.ws.ID || sent.ID != in.ID || sent.Title != in.Title || sent.Status != gears.IncidentOpen || !sent.PausedPublishing {
 			t.Errorf("incident.opened event %s", got[0].body)
 		}
-		mails, err := smtp.WaitFor(1, 15*time.Second)
+		mails, err := smtp.WaitFor(1, waitTimeout)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -560,7 +560,7 @@ func TestIncidentAlerts(t *testing.T) {
 		if sent.Status != gears.IncidentResolved || sent.PausedPublishing || sent.ClosedAt == nil {
 			t.Errorf("incident.updated event %s", got[1].body)
 		}
-		if _, err := smtp.WaitFor(2, 15*time.Second); err != nil {
+		if _, err := smtp.WaitFor(2, waitTimeout); err != nil {
 			t.Fatal(err)
 		}
 	})

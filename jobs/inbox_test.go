@@ -126,7 +126,7 @@ func (l *listening) work(t *testing.T, args river.JobArgs) *rivertype.JobRow {
 
 func (l *listening) waitJob(t *testing.T, id int64) *rivertype.JobRow {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(waitTimeout)
 	for {
 		job, err := l.jobs.JobGet(context.Background(), id)
 		if err != nil {

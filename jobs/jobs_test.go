@@ -68,7 +68,15 @@ func TestEnqueueFollowsTheTransaction(t *testing.T) {
 		}
 		defer c.Stop(context.Background())
 		waitFor(t, func() bool { return done.Load() == 1 })
-		time.Sleep(200 * time.Millisecond)
+		// The rolled-back job is not waiting somewhere to run later: the
+		// committed one is the only job there is.
+		var jobsStored int
+		if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job`).Scan(&jobsStored); err != nil {
+			t.Fatal(err)
+		}
+		if jobsStored != 1 {
+			t.Errorf("%d jobs stored, want only the committed one", jobsStored)
+		}
 		mu.Lock()
 		defer mu.Unlock()
 		if runs[1] != 0 || runs[2] != 1 {
@@ -88,6 +96,7 @@ func TestReplicasShareJobs(t *testing.T) {
 	runs := map[int]int{}
 	var done atomic.Int64
 	perReplica := make([]*atomic.Int64, 2)
+	giveUp := time.Now().Add(waitTimeout / 2) // before waitFor gives up on the jobs
 	var clients []*jobs.Client
 	var first *store.DB
 	for i := range 2 {
@@ -109,7 +118,17 @@ func TestReplicasShareJobs(t *testing.T) {
 					mu.Unlock()
 					mine.Add(1)
 					done.Add(1)
-					time.Sleep(2 * time.Millisecond)
+					// A job holds its worker until the other replica has
+					// taken a job too (or until giveUp): however late one
+					// replica starts fetching on a loaded machine, the
+					// other cannot finish every job first. A replica that
+					// never fetches still fails the test.
+					for perReplica[0].Load() == 0 || perReplica[1].Load() == 0 {
+						if time.Now().After(giveUp) || ctx.Err() != nil {
+							break
+						}
+						time.Sleep(2 * time.Millisecond)
+					}
 					return nil
 				}))
 			}})
@@ -139,7 +158,14 @@ func TestReplicasShareJobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, func() bool { return done.Load() >= n })
-	time.Sleep(300 * time.Millisecond) // a duplicate would show up here
+	// Every job completed: none is left to run a second time.
+	waitFor(t, func() bool {
+		var left int
+		if err := first.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE state <> 'completed'`).Scan(&left); err != nil {
+			t.Fatal(err)
+		}
+		return left == 0
+	})
 	mu.Lock()
 	defer mu.Unlock()
 	for i := range n {
@@ -152,9 +178,13 @@ func TestReplicasShareJobs(t *testing.T) {
 	}
 }
 
+// waitTimeout bounds every wait for the workers: generous, for CI's two
+// shared cores, where every package's tests run at once.
+const waitTimeout = time.Minute
+
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(waitTimeout)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatal("timed out waiting")

@@ -264,7 +264,7 @@ func TestMetricsAfterPublishing(t *testing.T) {
 	}
 	var published, delivery int64
 	var remoteID string
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(waitTimeout)
 	for {
 		var status string
 		var at *int64

@@ -3,16 +3,20 @@ package jobs_test
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"gears"
 	"gears/jobs"
 	"gears/mastodon"
 	"gears/mastodon/mastodontest"
+	"gears/queue"
 	"gears/store"
 	"gears/store/storetest"
 	"gears/vault"
@@ -29,6 +33,7 @@ type engine struct {
 	posts    *store.PostService
 	accounts *store.AccountService
 	account  *gears.Account
+	client   *jobs.Client
 }
 
 func newEngine(t *testing.T, db *store.DB, cfg ...mastodontest.Config) *engine {
@@ -36,8 +41,10 @@ func newEngine(t *testing.T, db *store.DB, cfg ...mastodontest.Config) *engine {
 	ctx := context.Background()
 	e := &engine{db: db, server: mastodontest.New(t, append(cfg, mastodontest.Config{})[0])}
 	e.remote = e.server.AddAccount("aurora")
-	// A short timeout, so that a request the server sits on ends soon.
-	conn := mastodon.New(&http.Client{Timeout: time.Second})
+	// A timeout short enough that a request the server sits on ends soon,
+	// long enough that no other request meets it on a loaded machine (it
+	// would add an attempt that the tests count).
+	conn := mastodon.New(&http.Client{Timeout: 5 * time.Second})
 	conn.PollInterval, conn.PollMaxInterval = 10*time.Millisecond, 20*time.Millisecond
 	connectors := store.Connectors{gears.Mastodon: conn}
 	key := make([]byte, vault.KeySize)
@@ -67,6 +74,7 @@ func newEngine(t *testing.T, db *store.DB, cfg ...mastodontest.Config) *engine {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Stop(context.Background()) })
+	e.client = c
 	e.account, err = e.accounts.ConnectAccount(e.ctx, e.ws.ID, gears.AccountConnect{Network: gears.Mastodon, Server: e.server.URL, AccessToken: e.remote.Token})
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +97,7 @@ func (e *engine) publishNow(t *testing.T, text string) *gears.Post {
 // waitPost waits until the post settles in one of the statuses.
 func (e *engine) waitPost(t *testing.T, id int64, want ...gears.PostStatus) *gears.Post {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(waitTimeout)
 	for {
 		p, err := e.posts.FindPost(e.ctx, e.ws.ID, id)
 		if err != nil {
@@ -188,7 +196,7 @@ func TestPublishRejectedAndAuth(t *testing.T) {
 	}
 	e.server.Inject("POST /api/v1/statuses", 1, mastodontest.Fault{Status: 401, Body: `{"error":"The access token was revoked"}`})
 	q := e.publishNow(t, "Token revoked meanwhile")
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(waitTimeout)
 	for {
 		a, err := e.accounts.FindAccount(e.ctx, e.ws.ID, e.account.ID)
 		if err != nil {
@@ -231,15 +239,34 @@ func TestConnectRefusesBadCredentials(t *testing.T) {
 func TestPublishRespectsRateLimit(t *testing.T) {
 	t.Parallel()
 	// Four requests per window: verifying the account, then three posts.
-	e := newEngine(t, storetest.Open(t, store.SQLite), mastodontest.Config{RateLimit: 4})
+	// The server's windows are aligned on multiples of their length since
+	// 1970: with five-minute windows, a test that straddled one's end
+	// would get a fresh budget. A window of a hundred years (it ends in
+	// 2069) makes the test the same at any time.
+	e := newEngine(t, storetest.Open(t, store.SQLite), mastodontest.Config{RateLimit: 4, RateWindow: 100 * 365 * 24 * time.Hour})
 	first := e.publishNow(t, "One")
 	e.waitPost(t, first.ID, gears.PostPublished)
 	second := e.publishNow(t, "Two")
 	e.waitPost(t, second.ID, gears.PostPublished)
 	third := e.publishNow(t, "Three")
 	e.waitPost(t, third.ID, gears.PostPublished)
+	snoozed, stop := e.client.Subscribe(river.EventKindJobSnoozed)
+	defer stop()
 	held := e.publishNow(t, "Four, after the reset")
-	time.Sleep(1500 * time.Millisecond)
+	// The worker has looked at the fourth post once its job is put off.
+	timeout := time.After(waitTimeout)
+	for waiting := true; waiting; {
+		select {
+		case ev := <-snoozed:
+			var args queue.Publish
+			if err := json.Unmarshal(ev.Job.EncodedArgs, &args); err != nil {
+				t.Fatal(err)
+			}
+			waiting = args.DeliveryID != held.Deliveries[0].ID
+		case <-timeout:
+			t.Fatalf("the fourth post's job was not put off within %s", waitTimeout)
+		}
+	}
 	p, err := e.posts.FindPost(e.ctx, e.ws.ID, held.ID)
 	if err != nil {
 		t.Fatal(err)

@@ -35,7 +35,7 @@ type reportSetup struct {
 	owner   context.Context
 	ws      *gears.Workspace
 	sched   *gears.ReportSchedule
-	now     time.Time
+	clock   *clock // the store's and the workers' time, set by the test
 	smtp    *smtptest.Server
 	client  *jobs.Client
 }
@@ -43,8 +43,8 @@ type reportSetup struct {
 func newReportSetup(t *testing.T, db *store.DB) *reportSetup {
 	t.Helper()
 	s := &reportSetup{db: db, reports: store.NewReportService(db), smtp: smtptest.New(t)}
-	s.now = time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC)
-	db.SetNow(func() time.Time { return s.now })
+	s.clock = &clock{t: time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC)}
+	db.SetNow(s.clock.now)
 	u, err := store.NewUserService(db).CreateUser(context.Background(), gears.UserCreate{Email: "owner@example.com", Name: "Olga", Password: "correct horse battery"})
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +70,7 @@ func newReportSetup(t *testing.T, db *store.DB) *reportSetup {
 		t.Fatal(err)
 	}
 	s.client, err = jobs.New(jobs.Config{DB: db, Logger: slog.New(slog.DiscardHandler), PollInterval: 20 * time.Millisecond, NoPeriodic: true,
-		Reports: &jobs.Reports{Store: s.reports, Now: func() time.Time { return s.now }, PDF: web.WriteReportPDF,
+		Reports: &jobs.Reports{Store: s.reports, Now: s.clock.now, PDF: web.WriteReportPDF,
 			Mailer: &notify.Mailer{Config: notify.SMTPConfig{Host: s.smtp.Host, Port: s.smtp.Port, From: "Gears <reports@gears.example>", TLS: notify.TLSNone}}}})
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +108,7 @@ func (s *reportSetup) run(t *testing.T, args river.JobArgs) *rivertype.JobRow {
 
 func (s *reportSetup) wait(t *testing.T, id int64) *rivertype.JobRow {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(waitTimeout)
 	for {
 		j, err := s.client.JobGet(context.Background(), id)
 		if err != nil {
@@ -145,7 +145,7 @@ func TestScheduledReport(t *testing.T) {
 		if n := len(s.smtp.Messages()); n != 0 {
 			t.Fatalf("%d mails before the schedule is due", n)
 		}
-		s.now = time.Date(2026, 9, 7, 5, 30, 0, 0, time.UTC)
+		s.clock.set(time.Date(2026, 9, 7, 5, 30, 0, 0, time.UTC))
 		s.run(t, queue.ReportRound{})
 		mails := s.smtp.Messages()
 		if len(mails) != 1 {
@@ -176,7 +176,7 @@ func TestScheduledReport(t *testing.T) {
 			t.Errorf("%d mails after repeating, want 1", n)
 		}
 		// A refusal for good is recorded and the schedule moves on.
-		s.now = time.Date(2026, 9, 14, 6, 0, 0, 0, time.UTC)
+		s.clock.set(time.Date(2026, 9, 14, 6, 0, 0, 0, time.UTC))
 		s.smtp.RejectNext(550)
 		s.run(t, queue.ReportRound{})
 		sch = s.schedule(t)

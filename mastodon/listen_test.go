@@ -555,7 +555,7 @@ func TestListenErrors(t *testing.T) {
 				}
 			}
 			// The quota follows these reads too.
-			e := setup(t, mastodontest.Config{RateLimit: 4}, nil)
+			e := setup(t, mastodontest.Config{RateLimit: 4, RateWindow: wholeWindow}, nil)
 			if err := read(e); err != nil {
 				t.Fatal(err)
 			}

@@ -46,7 +46,7 @@ func TestMailerSend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := srv.WaitFor(1, time.Second)
+	msgs, err := srv.WaitFor(1, 30*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,9 +24,13 @@ import (
 // browser context, so tests never share cookies: every Gears a test boots
 // listens on 127.0.0.1, and cookies do not tell ports apart.
 
+// The deadlines are generous: CI runs these tests on two shared cores
+// beside every other package's, where a step that takes a second here
+// can take ten. Each step has its own deadline, so a hung browser still
+// fails the test at the step that hung.
 const (
-	browserTestTimeout = 60 * time.Second // a whole test, tab included
-	browserStepTimeout = 15 * time.Second // one step: a page load, a wait, a read
+	browserTestTimeout = 5 * time.Minute  // a whole test, tab included
+	browserStepTimeout = 30 * time.Second // one step: a page load, a wait, a read
 	screenshotsVar     = "GEARS_TEST_SCREENSHOTS"
 )
 
@@ -86,8 +90,8 @@ func browserContext(t *testing.T) context.Context {
 		go func() { started <- chromedp.Do(ctx) }()
 		select {
 		case sharedBrowser.err = <-started:
-		case <-time.After(30 * time.Second):
-			sharedBrowser.err = fmt.Errorf("chromium did not start within 30s")
+		case <-time.After(time.Minute):
+			sharedBrowser.err = fmt.Errorf("chromium did not start within a minute")
 			cancel()
 		}
 	})

@@ -48,7 +48,7 @@ func connectMastodon(t *testing.T, m *Main, ctx context.Context, ws *gears.Works
 func waitConversations(t *testing.T, m *Main, ctx context.Context, wsID int64, f gears.ConversationFilter, n int) []*gears.Conversation {
 	t.Helper()
 	inbox := store.NewInboxService(m.DB, store.NewPostService(m.DB, nil))
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(waitTimeout)
 	for {
 		list, err := inbox.FindConversations(ctx, wsID, f)
 		if err != nil {
@@ -58,7 +58,7 @@ func waitConversations(t *testing.T, m *Main, ctx context.Context, wsID int64, f
 			return list
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the inbox holds %d conversations matching %+v after 30 s, want %d", len(list), f, n)
+			t.Fatalf("the inbox holds %d conversations matching %+v after %s, want %d", len(list), f, waitTimeout, n)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -192,13 +192,17 @@ func waitAccountPolled(t *testing.T, m *Main, wsID int64) {
 	})
 }
 
-// waitFor polls cond for up to 30 s.
+// waitTimeout bounds the waits for the background work of a Gears under
+// test (polls, publishing): generous, for CI's two shared cores.
+const waitTimeout = time.Minute
+
+// waitFor polls cond for up to waitTimeout.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(waitTimeout)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: not after 30 s", what)
+			t.Fatalf("%s: not after %s", what, waitTimeout)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

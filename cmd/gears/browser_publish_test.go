@@ -253,13 +253,10 @@ func TestBrowserPublishing(t *testing.T) {
 	if st := o.navigate("publish now", click(`form[action$="/publish-now"] button[type="submit"]`)); st != 200 {
 		t.Fatalf("publishing now ended with status %d", st)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for p = findPost(t, posts, ownerCtx, ws.ID, id); p.Status != gears.PostPublished; p = findPost(t, posts, ownerCtx, ws.ID, id) {
-		if time.Now().After(deadline) {
-			t.Fatalf("20s after Publish now the post is %s, deliveries %+v", p.Status, p.Deliveries)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	waitFor(t, "the post published", func() bool {
+		p = findPost(t, posts, ownerCtx, ws.ID, id)
+		return p.Status == gears.PostPublished
+	})
 	statuses := masto.Statuses(brand.ID)
 	if len(statuses) != 1 {
 		t.Fatalf("Mastodon has %d statuses, want 1: %+v", len(statuses), statuses)

@@ -426,12 +426,16 @@ func TestBrowserPlannerLive(t *testing.T) {
 	}
 
 	// A value that is not a number shows the error in place of the results.
-	b.do("type a fraction of a network", retype("#pf-networks", "2.5"))
-	b.waitUntil("the error replaces the results", `document.querySelector("#planner-results .alert") !== null`)
 	// The message names the field as the form labels it, in the page's
-	// language, not by its internal name.
-	if a, label := b.text("#planner-results .alert"), b.text(`label[for="pf-networks"]`); a != `"`+label+`" must be a whole number.` {
-		t.Errorf("error for 2.5 networks = %q, want %q", a, `"`+label+`" must be a whole number.`)
+	// language, not by its internal name. Waited for word for word: the
+	// page updates a quarter of a second after each key, so on a slow
+	// machine "2" and "2." can show their own results or error first.
+	wantErr := `"` + b.text(`label[for="pf-networks"]`) + `" must be a whole number.`
+	b.do("type a fraction of a network", retype("#pf-networks", "2.5"))
+	b.waitUntil("the error for 2.5 networks replaces the results",
+		fmt.Sprintf(`document.querySelector("#planner-results .alert")?.textContent.replace(/\s+/g, " ").trim() === %q && document.getElementById("planner-results").getAttribute("aria-busy") === "false"`, wantErr))
+	if a := b.text("#planner-results .alert"); a != wantErr {
+		t.Errorf("error for 2.5 networks = %q, want %q", a, wantErr)
 	}
 	b.do("type a number of networks again", retype("#pf-networks", fmt.Sprint(networks)))
 	b.waitUntil("the results come back", fmt.Sprintf(`document.querySelector(%q)?.textContent.trim() === %q`, total, want))

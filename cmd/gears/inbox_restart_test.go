@@ -69,7 +69,21 @@ func TestInboxAcrossRestarts(t *testing.T) {
 	m = start()
 	defer m.Close()
 	waitFor(t, "the 90 mentions made while Gears was down", func() bool { n, _ := count(m); return n >= 120 })
-	time.Sleep(time.Second) // a few more polls: nothing more may arrive
+	// Two more polls, the second begun after the one that stored the
+	// last mention had ended: nothing more may arrive. Each poll records
+	// when it ran in the transaction of what it stored.
+	polledAt := func() int64 {
+		t.Helper()
+		var at int64
+		if err := m.DB.SQL().QueryRow(`SELECT inbox_polled_at FROM accounts WHERE workspace_id = ?`, ws.ID).Scan(&at); err != nil {
+			t.Fatal(err)
+		}
+		return at
+	}
+	for range 2 {
+		last := polledAt()
+		waitFor(t, "one more poll", func() bool { return polledAt() > last })
+	}
 	if n, distinct := count(m); n != 120 || distinct != 120 {
 		t.Fatalf("after the restart: %d messages (%d distinct), want 120", n, distinct)
 	}

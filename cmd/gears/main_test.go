@@ -13,6 +13,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"gears/internal/testenv"
 	"gears/store/storetest"
 )
 
@@ -82,7 +83,7 @@ func TestAdminCommandsAndServe(t *testing.T) {
 	// Registered first, so it runs after the server's own cleanup: every
 	// goroutine Gears started must be gone once it is closed.
 	before := goleak.IgnoreCurrent()
-	t.Cleanup(func() { goleak.VerifyNone(t, before) })
+	t.Cleanup(func() { testenv.VerifyNoLeaks(t, before) })
 	ctx := context.Background()
 	dir := t.TempDir()
 	getenv := env("GEARS_DATA", dir)
