@@ -166,7 +166,8 @@ func TestBoardAndTime(t *testing.T) {
 	if st, body, _ := ed.post(f.path("/time/stop"), nil); st != 409 || !strings.Contains(body, "No timer is running.") {
 		t.Errorf("stop without a timer = %d", st)
 	}
-	today := time.Now().In(f.ws.Location()).Format("2006-01-02")
+	now := time.Now().In(f.ws.Location())
+	today, todayWeek := now.Format("2006-01-02"), workload.WeekStart(now).Format("2006-01-02")
 	entry := url.Values{"work": {"maintenance.curation"}, "date": {today}, "amount": {"-20"}, "unit": {"min"}, "note": {"read the feeds"}}
 	if st, body, _ := ed.post(f.path("/time"), entry); st != 400 || !strings.Contains(body, "at most 1440 minutes") || !strings.Contains(body, `value="read the feeds"`) || !strings.Contains(body, `value="-20"`) {
 		t.Errorf("negative minutes = %d, want 400 keeping the input", st)
@@ -190,7 +191,7 @@ func TestBoardAndTime(t *testing.T) {
 	if st, _, h := ed.post(f.path("/time"), entry); st != 303 || !strings.Contains(h.Get("Location"), "flash.time_added") {
 		t.Fatalf("manual entry = %d", st)
 	}
-	st, body, _ = ed.get(f.path("/time"))
+	st, body, _ = ed.get(f.path("/time?week=%s", todayWeek)) // the entry's week, even if a new one began
 	if st != 200 || !strings.Contains(body, "read the feeds") || !strings.Contains(body, ">1:30<") {
 		t.Fatalf("the hour and a half is not listed: %d", st)
 	}

@@ -357,7 +357,7 @@ func TestReconnectBanner(t *testing.T) {
 	if _, err := store.NewPostService(f.db, f.net.connectors).PublishNow(owner, f.ws.ID, f.planned.ID); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		a, err := accounts.FindAccount(owner, f.ws.ID, f.account.ID)
 		if err != nil {
