@@ -55,6 +55,14 @@ func LastDays(today time.Time, n int) ReportPeriod {
 	return ReportPeriod{From: to.AddDate(0, 0, -(n - 1)), To: to}
 }
 
+// Previous returns the period of as many days just before p: what a report
+// compares p with (the 30 days before the last 30; for October, the 31
+// days before it).
+func (p ReportPeriod) Previous() ReportPeriod {
+	n := p.Days()
+	return ReportPeriod{From: p.From.AddDate(0, 0, -n), To: p.From.AddDate(0, 0, -1)}
+}
+
 // Validate checks that the period runs forwards, is not longer than
 // MaxReportDays, and lies between the years 2000 and 2200.
 func (p ReportPeriod) Validate() error {

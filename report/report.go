@@ -31,8 +31,9 @@ type Document struct {
 	Generated time.Time // the PDF's creation date
 }
 
-// Figure is one number of the summary.
-type Figure struct{ Label, Value string }
+// Figure is one number of the summary, with an optional note under it
+// (how it compares with the period before).
+type Figure struct{ Label, Value, Note string }
 
 // Section is a heading followed by any of a chart, a table and notes.
 type Section struct {
@@ -118,19 +119,31 @@ func figures(pdf *fpdf.Fpdf, tr func(string) string, fs []Figure) {
 	const cols = 3
 	colW := contentW / cols
 	for i := 0; i < len(fs); i += cols {
-		room(pdf, 40)
+		row := fs[i:min(i+cols, len(fs))]
+		h := 36.0
+		for _, f := range row {
+			if f.Note != "" {
+				h = 48
+			}
+		}
+		room(pdf, h+4)
 		y := pdf.GetY()
-		for j := 0; j < cols && i+j < len(fs); j++ {
+		for j, f := range row {
 			x := margin + float64(j)*colW
 			pdf.SetXY(x, y)
 			pdf.SetFont("Helvetica", "", 9)
 			pdf.SetTextColor(0x77, 0x77, 0x77)
-			pdf.CellFormat(colW-6, 12, tr(fs[i+j].Label), "", 2, "L", false, 0, "")
+			pdf.CellFormat(colW-6, 12, tr(f.Label), "", 2, "L", false, 0, "")
 			pdf.SetFont("Helvetica", "B", 14)
 			pdf.SetTextColor(0x22, 0x22, 0x22)
-			pdf.CellFormat(colW-6, 18, tr(fs[i+j].Value), "", 2, "L", false, 0, "")
+			pdf.CellFormat(colW-6, 18, tr(f.Value), "", 2, "L", false, 0, "")
+			if f.Note != "" {
+				pdf.SetFont("Helvetica", "", 8)
+				pdf.SetTextColor(0x77, 0x77, 0x77)
+				pdf.CellFormat(colW-6, 11, fitText(pdf, tr(f.Note), colW-6), "", 2, "L", false, 0, "")
+			}
 		}
-		pdf.SetXY(margin, y+36)
+		pdf.SetXY(margin, y+h)
 	}
 	pdf.Ln(6)
 }

@@ -19,9 +19,10 @@ func document(sections int) report.Document {
 		pts = append(pts, chart.Point{X: at.AddDate(0, 0, i), Y: float64(i * i)})
 	}
 	d := report.Document{
-		Title:     "Café Olé (ejemplo)",
-		Subtitle:  "Informe · 1 nov 2026 – 30 nov 2026",
-		Figures:   []report.Figure{{"Publicaciones", "42"}, {"Interacciones", "1.234"}, {"Coste", "1.200,50 €"}, {"ROI", "−12,5 %"}},
+		Title:    "Café Olé (ejemplo)",
+		Subtitle: "Informe · 1 nov 2026 – 30 nov 2026",
+		Figures: []report.Figure{{"Publicaciones", "42", "+5 % (antes 40)"}, {"Interacciones", "1.234", ""}, {"Coste", "1.200,50 €", ""},
+			{"ROI", "−12,5 %", "−2,5 puntos (antes −10 %)"}},
 		Footer:    "Gears",
 		Generated: at,
 	}
@@ -54,7 +55,7 @@ func TestPDFSaysWhatTheDocumentSays(t *testing.T) {
 		all += p.Joined() + "\n"
 	}
 	for _, want := range []string{"Café Olé (ejemplo)", "Informe · 1 nov 2026 – 30 nov 2026", "1.200,50 €", "Sección 3",
-		"Primavera", "50 %", "(150,00 € - 100,00 €)", "-12,5 %", fmt.Sprintf("1 / %d", len(pages))} {
+		"Primavera", "50 %", "(150,00 € - 100,00 €)", "-12,5 %", "+5 % (antes 40)", "-2,5 puntos (antes -10 %)",  fmt.Sprintf("1 / %d", len(pages))} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the PDF does not say %q; it says:\n%s", want, all)
 		}

@@ -128,9 +128,13 @@ type ReportData struct {
 	Currency      string
 	Period        gears.ReportPeriod
 	Summary       Summary
-	Engagement    []EngagementDay  // every day of the period, oldest first
-	Followers     []FollowerSeries // per account, by network and handle
-	Hours         []GearWeek       // per week of the period and gear
+	// Previous is the summary of the period of as many days just before
+	// (Period.Previous()), to compare with; nil when that period is out of
+	// range.
+	Previous   *Summary
+	Engagement []EngagementDay  // every day of the period, oldest first
+	Followers  []FollowerSeries // per account, by network and handle
+	Hours      []GearWeek       // per week of the period and gear
 	// BestHours is indexed by local weekday (0 Monday … 6 Sunday) and
 	// hour of publishing.
 	BestHours  [7][24]HeatCell
@@ -202,6 +206,15 @@ func report(tx *Tx, wsID int64, p gears.ReportPeriod, redact bool) (*ReportData,
 		return nil, err
 	}
 	d.Summary = *sum
+	if prev := p.Previous(); prev.Validate() == nil {
+		pg, err := gather(tx, wsID, prev)
+		if err != nil {
+			return nil, err
+		}
+		if d.Previous, _, err = pg.summary(redact); err != nil {
+			return nil, err
+		}
+	}
 	for _, dim := range []struct {
 		by  roi.Dimension
 		dst *roi.Report

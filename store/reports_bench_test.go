@@ -70,6 +70,20 @@ func BenchmarkReportSummary(b *testing.B) {
 		slices.Sort(times)
 		b.ReportMetric(float64(times[len(times)*95/100].Microseconds())/1000, "p95-ms")
 	})
+	for _, order := range []gears.PostSort{gears.SortEngagements, gears.SortClicks} {
+		b.Run("top-posts-"+string(order), func(b *testing.B) {
+			times := make([]time.Duration, 0, b.N)
+			for b.Loop() {
+				t0 := time.Now()
+				if _, err := s.TopPosts(as, ws, year, order, ReportTopPosts); err != nil {
+					b.Fatal(err)
+				}
+				times = append(times, time.Since(t0))
+			}
+			slices.Sort(times)
+			b.ReportMetric(float64(times[len(times)*95/100].Microseconds())/1000, "p95-ms")
+		})
+	}
 	b.Run("report", func(b *testing.B) {
 		times := make([]time.Duration, 0, b.N)
 		for b.Loop() {

@@ -578,3 +578,30 @@ func TestRebuildDailyMatchesReadings(t *testing.T) {
 		}
 	})
 }
+
+// TestReportPreviousPeriod: the report holds the summary of as many days
+// just before, to compare with: for January, December, whose only result
+// is the owner's 10 hours of 31 December (at 40.00/h).
+func TestReportPreviousPeriod(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newReportFixture(t, db)
+		d, err := f.reports.Report(as(f.owner), f.ws.ID, period("2026-01-01", "2026-01-31"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := d.Previous
+		if p == nil {
+			t.Fatal("no previous period")
+		}
+		if p.Hours.Strategy != 10 || p.Hours.Maintenance != 0 || p.Cost.Amount != 40000 || p.Value.Amount != 0 ||
+			p.Engagements != 0 || p.Posts != 0 || p.ROI == nil || p.ROI.Percent != -100 {
+			t.Errorf("December = %+v (ROI %+v)", *p, p.ROI)
+		}
+		// A period starting in 2000 has nothing before it to compare with.
+		d, err = f.reports.Report(as(f.owner), f.ws.ID, period("2000-01-01", "2000-01-31"))
+		if err != nil || d.Previous != nil {
+			t.Errorf("before 2000: %+v, %v", d.Previous, err)
+		}
+	})
+}
