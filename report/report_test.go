@@ -55,7 +55,7 @@ func TestPDFSaysWhatTheDocumentSays(t *testing.T) {
 		all += p.Joined() + "\n"
 	}
 	for _, want := range []string{"Café Olé (ejemplo)", "Informe · 1 nov 2026 – 30 nov 2026", "1.200,50 €", "Sección 3",
-		"Primavera", "50 %", "(150,00 € - 100,00 €)", "-12,5 %", "+5 % (antes 40)", "-2,5 puntos (antes -10 %)",  fmt.Sprintf("1 / %d", len(pages))} {
+		"Primavera", "50 %", "(150,00 € - 100,00 €)", "-12,5 %", "+5 % (antes 40)", "-2,5 puntos (antes -10 %)", fmt.Sprintf("1 / %d", len(pages))} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the PDF does not say %q; it says:\n%s", want, all)
 		}
