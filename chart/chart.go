@@ -76,18 +76,29 @@ type Chart interface {
 type Numbers func(float64) string
 
 // Plain formats n with as few decimals as it needs (at most two), and
-// thousands as "12k" and millions as "1.2M": short, language-neutral axis
-// labels.
-func Plain(n float64) string {
+// thousands as "12k" and millions as "1.2M": short axis labels, with Go's
+// decimal point. Compact writes them in a language.
+func Plain(n float64) string { return compact(n, short) }
+
+// Compact returns Numbers that write n as briefly as Plain does, each
+// figure written by write, which rounds v to at most decimals places,
+// drops trailing zeros and uses its language's marks: for a page in
+// Spanish, func(v float64, d int) string { return locale.Number("es", v, -d) }
+// writes "1,2k" and "0,25".
+func Compact(write func(v float64, decimals int) string) Numbers {
+	return func(n float64) string { return compact(n, write) }
+}
+
+func compact(n float64, write func(float64, int) string) string {
 	switch a := math.Abs(n); {
 	case a >= 1e6:
-		return short(n/1e6, 1) + "M"
+		return write(n/1e6, 1) + "M"
 	case a >= 1e4:
-		return short(n/1e3, 0) + "k"
+		return write(n/1e3, 0) + "k"
 	case a >= 1e3:
-		return short(n/1e3, 1) + "k"
+		return write(n/1e3, 1) + "k"
 	}
-	return short(n, 2)
+	return write(n, 2)
 }
 
 // short rounds n to at most decimals places and drops trailing zeros.

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -186,6 +187,49 @@ func TestPlain(t *testing.T) {
 		if got := chart.Plain(in); got != want {
 			t.Errorf("Plain(%v) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// comma writes a figure with a decimal comma, rounded to decimals places
+// (a stand-in for locale.Number).
+func comma(v float64, decimals int) string {
+	return strings.Replace(strconv.FormatFloat(v, 'f', decimals, 64), ".", ",", 1)
+}
+
+func TestCompact(t *testing.T) {
+	var asked []int
+	nums := chart.Compact(func(v float64, decimals int) string { asked = append(asked, decimals); return comma(v, decimals) })
+	for in, want := range map[float64]string{2.5: "2,50", 1234: "1,2k", 15000: "15k", 2_500_000: "2,5M", -40: "-40,00"} {
+		if got := nums(in); got != want {
+			t.Errorf("Compact(%v) = %q, want %q", in, got, want)
+		}
+	}
+	// The writer is asked for at most two decimals under a thousand, one
+	// for thousands and millions, none for tens of thousands.
+	for _, d := range asked {
+		if d < 0 || d > 2 {
+			t.Errorf("the writer was asked for %d decimals", d)
+		}
+	}
+	// The axes use it.
+	var r record
+	chart.Bars{Labels: []string{"a", "b"}, Groups: []chart.Group{{Name: "g", Values: []float64{0.5, 1.5}}}, Numbers: nums}.Draw(&r, 600, 240)
+	if !r.has("0,50") || r.has("0.5") {
+		t.Errorf("the axis is not written by Numbers: %v", r.texts)
+	}
+}
+
+func TestHeatmapMaxLabel(t *testing.T) {
+	m := chart.Heatmap{Rows: []string{"Mon"}, Cols: []string{"0", "1"}, Values: [][]float64{{1.5, 3.25}}}
+	var plain, translated record
+	m.Draw(&plain, 600, 240)
+	if !plain.has("max 3.25") {
+		t.Errorf("the scale's label without Max: %v", plain.texts)
+	}
+	m.Max, m.Numbers = "máx. %s", chart.Compact(comma)
+	m.Draw(&translated, 600, 240)
+	if !translated.has("máx. 3,25") {
+		t.Errorf("the scale's label with Max: %v", translated.texts)
 	}
 }
 

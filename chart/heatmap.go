@@ -1,6 +1,9 @@
 package chart
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // Heatmap is a grid of values shaded from light to dark (engagement per
 // post by weekday and hour). Rows run down, columns across; a NaN cell is
@@ -11,7 +14,10 @@ type Heatmap struct {
 	Cols    []string
 	Values  [][]float64 // [row][col]
 	Numbers Numbers     // the scale's labels; nil is Plain
-	Empty   string
+	// Max labels the highest value, a format with one %s for it (a
+	// translated text); "" is "max %s".
+	Max   string
+	Empty string
 }
 
 // Label implements Chart.
@@ -61,7 +67,11 @@ func (m Heatmap) Draw(c Canvas, w, h float64) {
 			c.Text(fr.left+float64(j)*cw+cw/2, fr.top+fr.height+14, name, labelSize, muted, Middle)
 		}
 	}
-	c.Text(fr.left+fr.width, fr.top-4, "max "+m.Numbers.format(hi), labelSize, muted, End)
+	label := m.Max
+	if label == "" {
+		label = "max %s"
+	}
+	c.Text(fr.left+fr.width, fr.top-4, fmt.Sprintf(label, m.Numbers.format(hi)), labelSize, muted, End)
 }
 
 // blend mixes a towards b by share (0..1).

@@ -88,7 +88,8 @@ func Has(key string) bool {
 	return ok
 }
 
-// T returns the text of key in lang, formatted with args. An unknown
+// T returns the text of key in lang, formatted with args (a Message or a
+// Numeral among them is first written in lang). An unknown
 // language falls back to Default; an unknown key is returned as it is, so a
 // missing text shows up instead of vanishing (a test keeps that from
 // shipping).
@@ -108,12 +109,20 @@ func T(lang, key string, args ...any) string {
 	}
 	copied := false
 	for i, a := range args {
-		if m, ok := a.(Message); ok {
-			if !copied {
-				args, copied = append([]any(nil), args...), true // leave the caller's slice alone
-			}
-			args[i] = T(lang, m.MessageKey(), m.MessageArgs()...)
+		var s string
+		switch m := a.(type) {
+		case Message:
+			s = T(lang, m.MessageKey(), m.MessageArgs()...)
+		case Numeral:
+			v, decimals := m.Numeral()
+			s = Number(lang, v, decimals)
+		default:
+			continue
 		}
+		if !copied {
+			args, copied = append([]any(nil), args...), true // leave the caller's slice alone
+		}
+		args[i] = s
 	}
 	return fmt.Sprintf(text, args...)
 }

@@ -452,7 +452,7 @@ func TestConversionsImport(t *testing.T) {
 		t.Fatalf("imported %d, want 4 (once)", len(list))
 	}
 	st, body, _ := b.get(f.path("/conversions"))
-	if st != 200 || !strings.Contains(body, "7.50 EUR") || !strings.Contains(body, "=HYPERLINK(&#34;x&#34;)") {
+	if st != 200 || !strings.Contains(body, "7,50 EUR") || !strings.Contains(body, "=HYPERLINK(&#34;x&#34;)") {
 		t.Errorf("conversions page = %d", st)
 	}
 	_, csvBody, h := b.get(f.path("/conversions.csv"))

@@ -10,7 +10,6 @@ import (
 
 	"gears"
 	"gears/locale"
-	"gears/roi"
 	"gears/workload"
 )
 
@@ -75,9 +74,7 @@ var factorFields = map[string]string{
 
 // formulaNumber writes v with up to three decimals and the separators of
 // lang, as the reports write their arithmetic: 1,234.5 or 1.234,5.
-func formulaNumber(lang string, v float64) string {
-	return locale.T(lang, "roi.plain", roi.Hours(v))
-}
+func formulaNumber(lang string, v float64) string { return locale.Number(lang, v, -3) }
 
 // formula writes the explanation e in lang for the organisation in (with
 // its defaults applied).

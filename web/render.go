@@ -5,6 +5,7 @@ import (
 	"embed"
 	"html/template"
 	"io/fs"
+	"math"
 	"net/http"
 	"path"
 	"strconv"
@@ -41,7 +42,6 @@ var funcs = template.FuncMap{
 	"langs":       func() []string { return locale.Languages },
 	"add":         func(a, b int) int { return a + b },
 	"join":        strings.Join,
-	"hours":       fmtHours,
 	"deref":       func(p *int64) int64 { return *p },
 	"weekChoices": func() []int { return []int{4, 8, 12, 26, 52} },
 	"workSelect": func(v *view, id, selected string) map[string]any {
@@ -56,8 +56,10 @@ var funcs = template.FuncMap{
 	"expandReply":        expandReply,
 	"lines":              lines,
 	"trimDash":           func(s string) string { return strings.TrimPrefix(s, "-") },
-	"signed":             signed,
-	"date":               func(t time.Time) string { return t.Format(dateLayout) },
+	// signed writes a difference of hours for programs (data-*
+	// attributes): "+2.5". What people read is {{$.Signed 1 .X}}.
+	"signed": signed,
+	"date":   func(t time.Time) string { return t.Format(dateLayout) },
 	"initial": func(s string) string {
 		for _, r := range s {
 			return string(unicode.ToUpper(r))
@@ -106,6 +108,44 @@ type view struct {
 
 // T translates a catalogue key in the page's language.
 func (v *view) T(key string, args ...any) string { return locale.T(v.Lang, key, args...) }
+
+// Num writes a number in the page's language (locale.Number): {{$.Num 1
+// .Hours}} is "23.8" in English, "23,8" in Spanish. decimals < 0 keeps at
+// most -decimals places, without trailing zeros. The values of inputs and
+// attributes a program reads keep Go's formatting instead.
+func (v *view) Num(decimals int, x float64) string { return locale.Number(v.Lang, x, decimals) }
+
+// Signed writes a difference in the page's language with its sign: "+2.5",
+// "-1.0", and "0.0" for none.
+func (v *view) Signed(decimals int, x float64) string {
+	s := locale.Number(v.Lang, x, decimals)
+	if x > 0 && strings.ContainsAny(s, "123456789") { // not rounded to 0
+		return "+" + s
+	}
+	return s
+}
+
+// Count writes a count grouped in thousands as the language groups its
+// amounts, as the PDF report writes its counts: "1,937" or "1.937".
+func (v *view) Count(n int64) string { return locale.Number(v.Lang, float64(n), 0) }
+
+// KPI writes the value of an objective's KPI: a whole number (most are
+// counts) as Go writes it, without grouping (1060), as the objective pages
+// always have; any other with at most two decimals, as Num writes it
+// (1,234.5 or 1.234,5).
+func (v *view) KPI(x float64) string {
+	if r := math.Round(x); math.Abs(x-r) < 0.005 && math.Abs(r) < 1e15 {
+		if r == 0 {
+			r = 0 // not -0
+		}
+		return strconv.FormatFloat(r, 'f', 0, 64)
+	}
+	return locale.Number(v.Lang, x, -2)
+}
+
+// Cents writes an amount in cents as a number of the page's language with
+// two decimals: "1,234.50" or "1.234,50".
+func (v *view) Cents(c int64) string { return locale.Number(v.Lang, float64(c)/100, 2) }
 
 // Can reports whether the user's role in the current workspace grants an action.
 func (v *view) Can(action string) bool {

@@ -21,6 +21,8 @@ type namedChart struct {
 func reportChartSet(lang string, d *store.ReportData) []namedChart {
 	T := func(key string, args ...any) string { return locale.T(lang, key, args...) }
 	empty := T("reportpdf.no_data")
+	// The axes write their numbers in lang: "1,2k", "0,5".
+	nums := chart.Compact(func(v float64, decimals int) string { return locale.Number(lang, v, -decimals) })
 
 	// Engagement and clicks per day.
 	eng := chart.Series{Name: T("reports.engagements")}
@@ -31,14 +33,14 @@ func reportChartSet(lang string, d *store.ReportData) []namedChart {
 		clicks.Points = append(clicks.Points, chart.Point{X: day.Day, Y: float64(day.Clicks)})
 		anyClick = anyClick || day.Clicks > 0
 	}
-	engagement := chart.Line{Title: T("reports.chart.engagement"), Series: []chart.Series{eng}, Empty: empty}
+	engagement := chart.Line{Title: T("reports.chart.engagement"), Series: []chart.Series{eng}, Numbers: nums, Empty: empty}
 	if anyClick {
 		engagement.Series = append(engagement.Series, clicks)
 	}
 
 	// Engagements per post by weekday and hour; an hour without posts has
 	// no value (not zero).
-	heat := chart.Heatmap{Title: T("reports.chart.best_hours"), Empty: empty}
+	heat := chart.Heatmap{Title: T("reports.chart.best_hours"), Numbers: nums, Max: T("reports.chart.max"), Empty: empty}
 	for h := range 24 {
 		heat.Cols = append(heat.Cols, strconv.Itoa(h))
 	}
@@ -59,7 +61,7 @@ func reportChartSet(lang string, d *store.ReportData) []namedChart {
 	}
 
 	// Followers per account.
-	followers := chart.Line{Title: T("reports.chart.followers"), Empty: empty, Zoom: true}
+	followers := chart.Line{Title: T("reports.chart.followers"), Numbers: nums, Empty: empty, Zoom: true}
 	for _, f := range d.Followers {
 		s := chart.Series{Name: f.Network + " " + f.Handle}
 		for _, p := range f.Points {
@@ -92,8 +94,8 @@ func reportChartSet(lang string, d *store.ReportData) []namedChart {
 		weekPlanned.Points[n-1].Y += w.Planned
 		weekTracked.Points[n-1].Y += w.Tracked
 	}
-	hours := chart.Bars{Title: T("reports.chart.hours"), Empty: empty}
-	plannedActual := chart.Line{Title: T("reportpdf.chart.planned_actual"), Empty: empty}
+	hours := chart.Bars{Title: T("reports.chart.hours"), Numbers: nums, Empty: empty}
+	plannedActual := chart.Line{Title: T("reportpdf.chart.planned_actual"), Numbers: nums, Empty: empty}
 	if anyHours {
 		for _, g := range gearKeys {
 			hours.Labels = append(hours.Labels, T("gear."+g))
@@ -103,7 +105,7 @@ func reportChartSet(lang string, d *store.ReportData) []namedChart {
 	}
 
 	// ROI per campaign, in percent; a campaign without cost has none.
-	roiBars := chart.Bars{Title: T("reportpdf.chart.roi"), Empty: empty, Numbers: func(v float64) string { return chart.Plain(v) + " %" }}
+	roiBars := chart.Bars{Title: T("reportpdf.chart.roi"), Empty: empty, Numbers: func(v float64) string { return nums(v) + " %" }}
 	values := []float64{}
 	for _, l := range d.ByCampaign.Lines {
 		if l.ROI == nil {

@@ -189,7 +189,7 @@ func TestCustomKPIReadings(t *testing.T) {
 	if st, _, _ = b.post(page+"/readings", url.Values{"day": {time.Now().In(f.ws.Location()).Format("2006-01-02")}, "value": {"37,5"}}); st != 303 {
 		t.Fatalf("reading = %d", st)
 	}
-	if _, body, _ = b.get(page); !strings.Contains(body, `data-figure="current">37.5<`) || !strings.Contains(body, "Lecturas") {
+	if _, body, _ = b.get(page); !strings.Contains(body, `data-figure="current">37,5<`) || !strings.Contains(body, "Lecturas") {
 		t.Errorf("the reading is not shown")
 	}
 	if keys := untranslated(body); len(keys) > 0 {
