@@ -136,9 +136,21 @@ type trainedBaseline struct {
 }
 
 // train returns the baseline after four normal weeks of the seed's stream,
-// computed once per seed; the caller gets its own copy.
+// computed once per seed, and fails if the training raised an alert; the
+// caller gets its own copy.
 func train(t testing.TB, seed uint64) crisis.Baseline {
 	t.Helper()
+	b, alerts := trainAlerting(seed)
+	if len(alerts) > 0 {
+		t.Fatalf("seed %d: training raised %d alerts, first %+v", seed, len(alerts), alerts[0])
+	}
+	return b
+}
+
+// trainAlerting returns the baseline after four normal weeks of the seed's
+// stream and the alerts its training raised (a medium detector, from the
+// end of the second week), computed once per seed.
+func trainAlerting(seed uint64) (crisis.Baseline, []crisis.Alert) {
 	trainedMu.Lock()
 	tb, ok := trained[seed]
 	if !ok {
@@ -151,10 +163,7 @@ func train(t testing.TB, seed uint64) crisis.Baseline {
 		minutes := int(testStart.Sub(trainStart) / time.Minute) // an hour short of 4 weeks: summer time
 		tb.alerts = run(d, &tb.baseline, newStream(seed, 1), trainStart, minutes)
 	})
-	if len(tb.alerts) > 0 {
-		t.Fatalf("seed %d: training raised %d alerts, first %+v", seed, len(tb.alerts), tb.alerts[0])
-	}
-	return tb.baseline // a copy: Baseline holds no pointers
+	return tb.baseline, tb.alerts // a copy: Baseline holds no pointers
 }
 
 // randomStart picks a minute of the test week on a weekday, in [fromHour, toHour).
