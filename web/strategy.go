@@ -13,6 +13,8 @@ import (
 
 	"gears"
 	"gears/chart"
+	"gears/locale"
+	"gears/roi"
 	"gears/store"
 )
 
@@ -79,6 +81,7 @@ func (s *Server) strategyRoutes() []Route {
 		api("GET", "/workspaces/{ws}/campaigns", Workspace, view, s.apiCampaigns),
 		api("POST", "/workspaces/{ws}/campaigns", Workspace, edit, s.apiCreateCampaign),
 		api("GET", "/workspaces/{ws}/campaigns/{campaign}", Workspace, view, s.apiCampaign),
+		api("GET", "/workspaces/{ws}/campaigns/{campaign}/results", Workspace, gears.ActionViewReports, s.apiCampaignResults),
 		api("PATCH", "/workspaces/{ws}/campaigns/{campaign}", Workspace, edit, s.apiUpdateCampaign),
 		api("DELETE", "/workspaces/{ws}/campaigns/{campaign}", Workspace, edit, s.apiDeleteCampaign),
 		api("GET", "/workspaces/{ws}/campaigns/{campaign}/spend", Workspace, view, s.apiSpend),
@@ -714,6 +717,12 @@ type campaignPage struct {
 	spendFailed bool // the spend form failed, not the campaign's
 	Gears       []string
 	Currency    string
+	// Results is how the campaign did so far, for those who may view
+	// reports (nil otherwise, and before it starts); ResultsLine its ROI
+	// line as the report writes it.
+	Results     *store.CampaignResults
+	ResultsLine roiLine
+	ReportURL   string // the report of its days
 }
 
 func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request) error {
@@ -748,6 +757,16 @@ func (s *Server) showCampaign(w http.ResponseWriter, r *http.Request, p *campaig
 	}
 	q := url.Values{"view": {"list"}, "campaign": {p.Campaign.Name}, "date": {p.Campaign.StartsOn}}
 	p.CalendarURL = strategyPath(r, "/calendar?%s", q.Encode())
+	if ws.Role.Can(gears.ActionViewReports) {
+		if p.Results, err = s.reportService().CampaignResults(ctx, ws.ID, id, time.Now()); err != nil {
+			return err
+		}
+		if p.Results != nil {
+			p.ResultsLine = lineView(info(r).lang, roi.ByCampaign, p.Results.ROI)
+			rq := url.Values{"period": {"custom"}, "from": {p.Results.Period.From.Format(gears.DateLayout)}, "to": {p.Results.Period.To.Format(gears.DateLayout)}}
+			p.ReportURL = strategyPath(r, "/metrics?%s", rq.Encode())
+		}
+	}
 	if ferr != nil {
 		slot := &p.Form.Err
 		if p.spendFailed {
@@ -896,6 +915,39 @@ func (s *Server) apiCreateCampaign(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) apiCampaign(w http.ResponseWriter, r *http.Request) error {
 	return findJSON(w, r, "campaign", s.strategy().FindCampaign)
+}
+
+// apiCampaignResults answers how a campaign did so far: its counts and
+// its ROI line with the arithmetic in the request's language; null before
+// it starts.
+func (s *Server) apiCampaignResults(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "campaign")
+	if err != nil {
+		return err
+	}
+	res, err := s.reportService().CampaignResults(r.Context(), info(r).workspace.ID, id, time.Now())
+	if err != nil {
+		return err
+	}
+	if res == nil {
+		writeJSON(w, http.StatusOK, map[string]any{"results": nil})
+		return nil
+	}
+	l := res.ROI
+	steps := make([]string, 0, len(l.Steps))
+	for _, st := range l.Steps {
+		steps = append(steps, locale.T(info(r).lang, st.MessageKey(), st.MessageArgs()...))
+	}
+	var ratio *store.SummaryROI // as the summary writes it
+	if l.ROI != nil {
+		ratio = &store.SummaryROI{Gain: l.ROI.Gain, Cost: l.ROI.Cost, Percent: float64(l.ROI.PercentTenths()) / 10}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"results": map[string]any{
+		"from": res.Period.From.Format(gears.DateLayout), "to": res.Period.To.Format(gears.DateLayout),
+		"posts": res.Posts, "engagements": res.Engagements, "clicks": res.Clicks, "conversions": res.Conversions,
+		"hours": l.Hours, "cost": l.Cost, "value": l.Value, "roi": ratio, "missing": l.Missing, "steps": steps,
+	}})
+	return nil
 }
 
 func (s *Server) apiUpdateCampaign(w http.ResponseWriter, r *http.Request) error {

@@ -131,6 +131,7 @@ func init() {
 		"GET /api/v1/workspaces/{ws}/campaigns":                             inAPIWS("/campaigns", ""),
 		"POST /api/v1/workspaces/{ws}/campaigns":                            inAPIWS("/campaigns", `{"name":"Autumn","starts_on":"2026-10-01","ends_on":"2026-10-31","networks":["bluesky"]}`),
 		"GET /api/v1/workspaces/{ws}/campaigns/{campaign}":                  campaign(true, "", ""),
+		"GET /api/v1/workspaces/{ws}/campaigns/{campaign}/results":          campaign(true, "/results", ""),
 		"PATCH /api/v1/workspaces/{ws}/campaigns/{campaign}":                campaign(true, "", `{"name":"Spring sale"}`),
 		"DELETE /api/v1/workspaces/{ws}/campaigns/{campaign}":               campaign(true, "", ""),
 		"GET /api/v1/workspaces/{ws}/campaigns/{campaign}/spend":            campaign(true, "/spend", ""),
