@@ -117,13 +117,7 @@ func (v *view) Num(decimals int, x float64) string { return locale.Number(v.Lang
 
 // Signed writes a difference in the page's language with its sign: "+2.5",
 // "-1.0", and "0.0" for none.
-func (v *view) Signed(decimals int, x float64) string {
-	s := locale.Number(v.Lang, x, decimals)
-	if x > 0 && strings.ContainsAny(s, "123456789") { // not rounded to 0
-		return "+" + s
-	}
-	return s
-}
+func (v *view) Signed(decimals int, x float64) string { return signedNumber(v.Lang, x, decimals) }
 
 // Count writes a count grouped in thousands as the language groups its
 // amounts, as the PDF report writes its counts: "1,937" or "1.937".

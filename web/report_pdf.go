@@ -64,6 +64,16 @@ func writeReportPDF(w io.Writer, lang string, d *store.ReportData) error {
 		},
 		Footer: T("reportpdf.footer", v.Period),
 	}
+	// Under each figure, how it moved since the period before.
+	keys := []string{"posts", "engagements", "followers_delta", "clicks", "hours_strategy", "hours_maintenance", "hours_metrics", "cost", "value", "roi"}
+	for i, k := range keys {
+		if c := v.Change(k); c != nil {
+			doc.Figures[i].Note = c.Text
+		}
+	}
+	if v.Compared != "" {
+		doc.Subtitle += "\n" + v.Compared
+	}
 	charts := map[string]report.Section{}
 	for _, c := range reportChartSet(lang, d) {
 		charts[c.Name] = report.Section{Heading: c.Chart.Label(), Chart: c.Chart}

@@ -161,6 +161,11 @@ type reportPage struct {
 	Err              *formError
 	Data             *store.ReportData
 	Period           string // "1 Jan 2026 – 31 Jan 2026"
+	// Changes says under each figure of the summary how it moved since
+	// the period of as many days before (keyed as the figures' data-k);
+	// Compared says which period that was. Both empty without one.
+	Changes          map[string]summaryChange
+	Compared         string
 	Cost, Value, ROI string
 	Missing          []string
 	Tables           []roiTable
@@ -272,6 +277,11 @@ func reportView(lang string, d *store.ReportData) *reportPage {
 	}
 	for _, m := range d.Summary.Missing {
 		p.Missing = append(p.Missing, missingText(lang, m))
+	}
+	if p.Changes = summaryChanges(lang, d); p.Changes != nil {
+		prev := d.Period.Previous()
+		p.Compared = locale.T(lang, "reports.change.compared", prev.Days(),
+			locale.T(lang, "reports.period_range", prev.From.Format(gears.DateLayout), prev.To.Format(gears.DateLayout)))
 	}
 	for _, t := range []struct {
 		title string

@@ -291,6 +291,17 @@ func TestReportPage(t *testing.T) {
 	}
 	_, en := f.get(t, f.actors["owner"], "en", path)
 	_, es := f.get(t, f.actors["owner"], "es", path)
+	// Against December, which had nothing: no percent of nothing, only
+	// what it was.
+	for _, want := range []string{`data-change="engagements">before: 0<`, `data-change="cost">before: 0.00 €<`, `data-change="posts">as before: 0<`,
+		`data-change="roi">before: —<`, "Compared with the 31 days before"} {
+		if !strings.Contains(en, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	if !strings.Contains(es, `data-change="cost">antes: 0,00 €<`) {
+		t.Error("the Spanish page does not compare the cost")
+	}
 	// The owner sees each person's hours and rate in the arithmetic.
 	if !strings.Contains(en, "2.0 h × 40.00 €/h (Owner) = 80.00 €") && !strings.Contains(en, "2 h × 40.00 €/h (Owner) = 80.00 €") {
 		t.Errorf("the owner's page lacks the arithmetic of the hours: %s", stepsOf(en))

@@ -91,6 +91,10 @@ func TestTopPosts(t *testing.T) {
 	for _, p := range pages {
 		said = append(said, p.Text...)
 	}
+	// The figures say how they moved since December, which had nothing.
+	if i := slices.Index(said, "Engagements"); i < 0 || i+2 >= len(said) || said[i+2] != "before: 0" {
+		t.Errorf("the PDF does not compare the engagements:\n%s", strings.Join(said, "\n"))
+	}
 	if i := slices.Index(said, "Top posts"); i < 0 || !slices.Contains(said[i:], "2026-01-10 10:30") ||
 		!slices.ContainsFunc(said[i:], func(s string) bool { return strings.HasPrefix(s, "Mastodon · =HYPERLINK") }) {
 		t.Errorf("the PDF lacks the top posts:\n%s", strings.Join(said, "\n"))
