@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -53,9 +54,15 @@ func (s *Server) topPostsCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ws := info(r).workspace
-	loc := ws.Location()
+	header, rows := topPostsRecords(list, ws.Location())
+	name := fmt.Sprintf("posts-%d-%s-%s.csv", ws.ID, p.From.Format(gears.DateLayout), p.To.Format(gears.DateLayout))
+	return writeCSV(w, name, header, rows)
+}
+
+// topPostsRecords is posts as CSV, times in loc.
+func topPostsRecords(list []gears.PostPerformance, loc *time.Location) (header []string, rows [][]string) {
 	i := strconv.FormatInt
-	rows := make([][]string, 0, len(list))
+	rows = make([][]string, 0, len(list))
 	for _, x := range list {
 		rows = append(rows, []string{
 			x.PublishedAt.In(loc).Format("2006-01-02 15:04"), string(x.Network), csvSafe(x.Handle), i(x.PostID, 10),
@@ -63,10 +70,16 @@ func (s *Server) topPostsCSV(w http.ResponseWriter, r *http.Request) error {
 			i(x.Counts.Quotes, 10), i(x.Engagements, 10), i(x.Clicks, 10), csvSafe(x.RemoteURL),
 		})
 	}
-	header := []string{"published_at", "network", "account", "post_id", "campaign", "text", "replies", "reposts", "likes",
+	header = []string{"published_at", "network", "account", "post_id", "campaign", "text", "replies", "reposts", "likes",
 		"quotes", "engagements", "clicks", "url"}
-	name := fmt.Sprintf("posts-%d-%s-%s.csv", ws.ID, p.From.Format(gears.DateLayout), p.To.Format(gears.DateLayout))
-	return writeCSV(w, name, header, rows)
+	return header, rows
+}
+
+// WriteTopPostsCSV writes posts as GET …/reports/posts.csv does (for the
+// CLI), times in loc.
+func WriteTopPostsCSV(w io.Writer, list []gears.PostPerformance, loc *time.Location) error {
+	header, rows := topPostsRecords(list, loc)
+	return encodeCSV(w, header, rows)
 }
 
 // topPostRow is one of a report's top posts as the page shows it.

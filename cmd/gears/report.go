@@ -15,11 +15,12 @@ import (
 	"gears/web"
 )
 
-const reportUsage = `Usage: gears report --email E --workspace ID [--from YYYY-MM-DD --to YYYY-MM-DD] [--format json|csv|pdf] [--lang en|es] [--out FILE]
+const reportUsage = `Usage: gears report --email E --workspace ID [--from YYYY-MM-DD --to YYYY-MM-DD] [--format json|csv|pdf|posts] [--lang en|es] [--out FILE]
 
 Writes a workspace's report of a period (both dates included; without them,
-the last 30 days) as the API gives it: the summary as JSON or CSV, or the
-whole report as a PDF. The report is read as the user with that e-mail sees
+the last 30 days) as the API gives it: the summary as JSON or CSV, the
+whole report as a PDF, or every post of the period with its counts and
+clicks as CSV (posts, as GET …/reports/posts.csv). The report is read as the user with that e-mail sees
 it: they must be a member allowed to view reports, and rates are shown only
 to those who manage members.
 
@@ -37,7 +38,7 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	fs.Int64Var(&wsID, "workspace", 0, "the workspace's ID (required)")
 	fs.StringVar(&from, "from", "", "the first day, YYYY-MM-DD")
 	fs.StringVar(&to, "to", "", "the last day, YYYY-MM-DD")
-	fs.StringVar(&format, "format", "json", "json (the summary), csv (the summary) or pdf (the whole report)")
+	fs.StringVar(&format, "format", "json", "json (the summary), csv (the summary), pdf (the whole report) or posts (every post, CSV)")
 	fs.StringVar(&lang, "lang", "", "the PDF's language, en or es (default: the workspace's)")
 	fs.StringVar(&out, "out", "", "write to this file instead of standard output")
 	if err := parseFlags(fs, args); err != nil {
@@ -47,8 +48,8 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	case email == "" || wsID <= 0:
 		fmt.Fprint(stderr, "--email and --workspace are required\n\n", reportUsage)
 		return errUsage
-	case format != "json" && format != "csv" && format != "pdf":
-		fmt.Fprintf(stderr, "--format %q: want json, csv or pdf\n", format)
+	case format != "json" && format != "csv" && format != "pdf" && format != "posts":
+		fmt.Fprintf(stderr, "--format %q: want json, csv, pdf or posts\n", format)
 		return errUsage
 	case lang != "" && !locale.Supported(lang):
 		fmt.Fprintf(stderr, "--lang %q: want en or es\n", lang)
@@ -84,6 +85,14 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 				lang = d.Language
 			}
 			if err := web.WriteReportPDF(&buf, lang, d); err != nil {
+				return err
+			}
+		case "posts":
+			list, err := reports.TopPosts(ctx, ws.ID, p, gears.SortEngagements, gears.MaxTopPosts)
+			if err != nil {
+				return cliError(err)
+			}
+			if err := web.WriteTopPostsCSV(&buf, list, ws.Location()); err != nil {
 				return err
 			}
 		default:

@@ -80,6 +80,16 @@ func TestReportCommand(t *testing.T) {
 		t.Fatalf("csv summary %v: %v", rows, err)
 	}
 
+	// Every post of the period: none published here, so the header alone,
+	// as the API's posts.csv has it.
+	out.Reset()
+	if err := run(ctx, append([]string{"report", "--format", "posts"}, wsArg...), &out, io.Discard, getenv); err != nil {
+		t.Fatal(err)
+	}
+	if rows, err := csv.NewReader(&out).ReadAll(); err != nil || len(rows) != 1 || rows[0][0] != "published_at" || rows[0][10] != "engagements" {
+		t.Fatalf("posts csv %v: %v", rows, err)
+	}
+
 	file := filepath.Join(t.TempDir(), "report.pdf")
 	if err := run(ctx, append([]string{"report", "--format", "pdf", "--lang", "es", "--out", file}, wsArg...), io.Discard, io.Discard, getenv); err != nil {
 		t.Fatal(err)
