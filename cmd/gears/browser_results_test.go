@@ -225,6 +225,13 @@ func TestBrowserDemoResults(t *testing.T) {
 	if n := eval[int](b, `document.querySelectorAll('.recommendation[data-status="advice"]').length`); n == 0 {
 		t.Error("the report recommends nothing for the example workspace")
 	}
+	// The last 30 days against the 30 before: every figure says how it moved.
+	if n := eval[int](b, `document.querySelectorAll('[data-summary] dd.change').length`); n != 10 {
+		t.Errorf("the summary compares %d figures with the period before, want 10", n)
+	}
+	if n := eval[int](b, `document.querySelectorAll('[data-top-posts] tbody tr').length`); n != 10 {
+		t.Errorf("the report lists %d top posts, want 10", n)
+	}
 	b.fitsWidth("the report")
 	b.screenshot("report")
 
@@ -235,5 +242,10 @@ func TestBrowserDemoResults(t *testing.T) {
 		}
 		b.fitsWidth(page)
 		b.screenshot(strings.ReplaceAll(strings.Trim(page, "/"), "/", "-"))
+	}
+	// A campaign's results, with the hours tracked for it.
+	b.open(fmt.Sprintf("/w/%d/campaigns/1", ws.ID))
+	if hours := b.text(`[data-campaign-results] [data-k="hours"]`); hours == "" || hours == "0.0" {
+		t.Errorf("the campaign's results show %q hours", hours)
 	}
 }
