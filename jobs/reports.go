@@ -188,14 +188,16 @@ func ReportMail(rep *store.ScheduledReport) notify.Mail {
 	}
 	var b strings.Builder
 	b.WriteString(t("reports.mail.intro", d.WorkspaceName, from, to) + "\n\n")
+	count := func(n int64) string { return locale.Number(lang, float64(n), 0) }
+	hours := func(h float64) string { return t("reportpdf.hours_value", locale.Number(lang, h, 2)) }
 	for _, l := range [][2]string{
-		{t("reports.posts"), fmt.Sprint(s.Posts)},
-		{t("reports.engagements"), fmt.Sprint(s.Engagements)},
-		{t("reports.followers_delta"), fmt.Sprint(s.FollowersDelta)},
-		{t("reports.clicks"), fmt.Sprint(s.Clicks)},
-		{t("gear.strategy"), fmt.Sprintf("%.2f h", s.Hours.Strategy)},
-		{t("gear.maintenance"), fmt.Sprintf("%.2f h", s.Hours.Maintenance)},
-		{t("gear.metrics"), fmt.Sprintf("%.2f h", s.Hours.Metrics)},
+		{t("reports.posts"), count(s.Posts)},
+		{t("reports.engagements"), count(s.Engagements)},
+		{t("reports.followers_delta"), count(s.FollowersDelta)},
+		{t("reports.clicks"), count(s.Clicks)},
+		{t("gear.strategy"), hours(s.Hours.Strategy)},
+		{t("gear.maintenance"), hours(s.Hours.Maintenance)},
+		{t("gear.metrics"), hours(s.Hours.Metrics)},
 		{t("reports.cost"), money(s.Cost)},
 		{t("reports.value"), money(s.Value)},
 		{t("reports.roi"), roiText},

@@ -158,7 +158,7 @@ func TestScheduledReport(t *testing.T) {
 		if subject != "Aurora: informe del 2026-08-31 al 2026-09-06" || strings.Join(mails[0].To, ",") != "cliente@example.org,jefa@example.org" {
 			t.Errorf("mail %q to %v", subject, mails[0].To)
 		}
-		for _, want := range []string{"El informe de Aurora del 2026-08-31 al 2026-09-06.", "Interacciones: 9", "Clics en enlaces: 4", "Retorno de la inversión: —"} {
+		for _, want := range []string{"El informe de Aurora del 2026-08-31 al 2026-09-06.", "Interacciones: 9", "Clics en enlaces: 4", "Retorno de la inversión: —", "Estrategia: 0,00 h"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the mail lacks %q:\n%s", want, text)
 			}
