@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -720,6 +721,15 @@ var postOrders = map[gears.PostSort]string{
 	gears.SortPublished:   "",
 }
 
+// outerBy is the order of the second step of topPosts: over its ranked
+// rows t.
+func outerBy(order gears.PostSort) string {
+	if by := postOrders[order]; by != "" {
+		return "t." + by
+	}
+	return ""
+}
+
 // topPosts reads the deliveries published in [start, end) with their
 // latest counts (none before metrics collection's first reading) and their
 // tracked links' clicks on that network. They are the posts the summary
@@ -729,6 +739,14 @@ func topPosts(tx *Tx, wsID, start, end int64, order gears.PostSort, limit int) (
 	if !ok {
 		return nil, gears.Internal("post order %q", order)
 	}
+	// Two steps: rank the period's deliveries by their numbers alone (the
+	// sort holds no text), then read the rest of the first limit. Clicks
+	// are summed for every delivery only when they decide the order.
+	clicks := `COALESCE((SELECT SUM(l.clicks) FROM links l WHERE l.post_id = %s AND l.network = %s), 0)`
+	innerClicks, outerClicks := "0", fmt.Sprintf(clicks, "d.post_id", "a.network")
+	if order == gears.SortClicks {
+		innerClicks, outerClicks = fmt.Sprintf(clicks, "d.post_id", "a.network"), "t.clicks"
+	}
 	list, err := queryAll(tx, "top posts", func(r scanner) (gears.PostPerformance, error) {
 		var x gears.PostPerformance
 		var at int64
@@ -737,17 +755,23 @@ func topPosts(tx *Tx, wsID, start, end int64, order gears.PostSort, limit int) (
 		x.PublishedAt = fromMillis(at)
 		return x, err
 	}, `SELECT d.id, d.post_id, d.account_id, a.network, a.handle, d.remote_url, d.published_at,
-			COALESCE(d.variant, p.text), p.campaign, COALESCE(m.replies, 0) AS replies, COALESCE(m.reposts, 0) AS reposts,
-			COALESCE(m.likes, 0) AS likes, COALESCE(m.quotes, 0) AS quotes,
-			COALESCE(m.replies + m.reposts + m.likes + m.quotes, 0) AS engagements,
-			COALESCE((SELECT SUM(l.clicks) FROM links l WHERE l.post_id = d.post_id AND l.network = a.network), 0) AS clicks
-		FROM deliveries d
+			COALESCE(d.variant, p.text), p.campaign, t.replies, t.reposts, t.likes, t.quotes, t.engagements, `+outerClicks+` AS clicks
+		FROM (
+			SELECT d.id AS id, d.published_at AS published, COALESCE(m.replies, 0) AS replies, COALESCE(m.reposts, 0) AS reposts,
+				COALESCE(m.likes, 0) AS likes, COALESCE(m.quotes, 0) AS quotes,
+				COALESCE(m.replies + m.reposts + m.likes + m.quotes, 0) AS engagements, `+innerClicks+` AS clicks
+			FROM deliveries d
+			JOIN posts p ON p.id = d.post_id
+			JOIN accounts a ON a.id = d.account_id
+			LEFT JOIN post_metrics m ON m.delivery_id = d.id
+			WHERE p.workspace_id = ? AND p.reply_to = '' AND d.status = 'published' AND d.published_at >= ? AND d.published_at < ?
+			ORDER BY `+by+`published DESC, id DESC
+			LIMIT ?
+		) t
+		JOIN deliveries d ON d.id = t.id
 		JOIN posts p ON p.id = d.post_id
 		JOIN accounts a ON a.id = d.account_id
-		LEFT JOIN post_metrics m ON m.delivery_id = d.id
-		WHERE p.workspace_id = ? AND p.reply_to = '' AND d.status = 'published' AND d.published_at >= ? AND d.published_at < ?
-		ORDER BY `+by+`d.published_at DESC, d.id DESC
-		LIMIT ?`, wsID, start, end, limit)
+		ORDER BY `+outerBy(order)+`t.published DESC, t.id DESC`, wsID, start, end, limit)
 	if list == nil {
 		list = []gears.PostPerformance{}
 	}
