@@ -114,7 +114,9 @@ type calibrationPage struct {
 
 // countRow is one week of the counts form.
 type countRow struct {
-	Week                          time.Time
+	Week time.Time
+	// The counts: the values of the form's inputs, or for who may not edit
+	// them, the text they read.
 	Posts, Conversations, Reports string
 	Hours                         float64
 	Recorded                      bool
@@ -131,12 +133,18 @@ func (s *Server) calibrationData(r *http.Request) (*calibrationPage, error) {
 		return nil, cerr
 	}
 	p := &calibrationPage{Weeks: n, Result: c}
+	// Who may edit gets the counts as the values of inputs (Go's "2.5");
+	// who may not reads them as text in the page's language ("2,5").
+	count := fmtNumber
+	if !ri.workspace.Role.Can(gears.ActionEdit) {
+		count = func(v float64) string { return locale.Number(ri.lang, v, -2) }
+	}
 	for i := len(c.Weeks) - 1; i >= 0; i-- {
 		w := c.Weeks[i]
 		row := countRow{Week: w, Hours: c.Hours[w.Unix()]}
 		if wc, ok := c.Counts[w.Unix()]; ok {
 			row.Recorded = true
-			row.Posts, row.Conversations, row.Reports = fmtNumber(wc.Posts), fmtNumber(wc.Conversations), fmtNumber(wc.Reports)
+			row.Posts, row.Conversations, row.Reports = count(wc.Posts), count(wc.Conversations), count(wc.Reports)
 		}
 		p.Rows = append(p.Rows, row)
 	}

@@ -5,11 +5,13 @@ import (
 	"html"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"gears"
+	"gears/report/reporttest"
 	"gears/store"
 	"gears/workload"
 )
@@ -264,9 +266,18 @@ func TestWorkloadAndCalibrationPages(t *testing.T) {
 	if st != 200 || !strings.Contains(body, `data-calibration="ready"`) || !strings.Contains(body, "Based on 4 weeks") || !strings.Contains(body, "Your own times") || !strings.Contains(body, "Published figures") {
 		t.Fatalf("calibration = %d", st)
 	}
+	if !strings.Contains(body, "the plan needs 35.4 h a week instead of 37 h (-1.6 h)") {
+		t.Errorf("the English explanation lacks the plan's difference")
+	}
 	st, body, _ = mgr.get(f.path("/calibration"), "Accept-Language", "es")
 	if st != 200 || !strings.Contains(body, "A partir de 4 semanas") || !strings.Contains(body, "Sus propios tiempos") {
 		t.Errorf("calibration in Spanish = %d", st)
+	}
+	// Its explanation writes the numbers with the decimal comma: with 25
+	// minutes a post and 3 hours a report instead of 30 and 6, the plan
+	// needs 35.4 hours a week instead of 37, 1.6 fewer (the sign kept).
+	if ex := regexp.MustCompile(`(?s)<ul class="explanation">.*?</ul>`).FindString(body); !strings.Contains(ex, "el plan requiere 35,4 h semanales en lugar de 37 h (-1,6 h)") {
+		t.Errorf("the Spanish explanation: %s", ex)
 	}
 	// Counts typed on the page: all checked before any is saved.
 	weeks := f.lastWeeks(2)
@@ -288,8 +299,68 @@ func TestWorkloadAndCalibrationPages(t *testing.T) {
 		t.Errorf("counts after saving = %+v", counts)
 	}
 	// The analyst reads but does not type counts.
-	if st, body, _ := signIn(t, f, "analyst").get(f.path("/calibration")); st != 200 || strings.Contains(body, `name="posts_`) {
+	analyst := signIn(t, f, "analyst")
+	if st, body, _ := analyst.get(f.path("/calibration")); st != 200 || strings.Contains(body, `name="posts_`) {
 		t.Errorf("analyst's calibration = %d", st)
+	}
+	// Counts with decimals and thousands: the manager's inputs keep Go's
+	// point; the analyst reads them in the page's language.
+	form = url.Values{"week": {d1}, "posts_" + d1: {"30"}, "conversations_" + d1: {"1234.5"}, "reports_" + d1: {"2.5"}}
+	if st, _, _ := mgr.post(f.path("/work-counts"), form); st != 303 {
+		t.Errorf("counts with decimals = %d", st)
+	}
+	for lang, cells := range map[string][]string{
+		"en": {`<td class="num">1,234.5</td><td class="num">2.5</td>`},
+		"es": {`<td class="num">1.234,5</td><td class="num">2,5</td>`},
+	} {
+		_, body, _ := analyst.get(f.path("/calibration"), "Accept-Language", lang)
+		for _, c := range cells {
+			if !strings.Contains(body, c) {
+				t.Errorf("%s: the analyst does not read %s", lang, c)
+			}
+		}
+		_, body, _ = mgr.get(f.path("/calibration"), "Accept-Language", lang)
+		if !strings.Contains(body, `name="conversations_`+d1+`" type="number" min="0" step="any" inputmode="decimal" value="1234.5"`) ||
+			!strings.Contains(body, `name="reports_`+d1+`" type="number" min="0" step="any" inputmode="decimal" value="2.5"`) {
+			t.Errorf("%s: the manager's inputs lost Go's point", lang)
+		}
+	}
+}
+
+// TestReportPDFHoursAsThePage tracks 45 minutes of maintenance and reads
+// the PDF report in both languages: its hours have one decimal, as the
+// metrics page shows them (0.75 → 0.8, half away from zero).
+func TestReportPDFHoursAsThePage(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, store.SQLite)
+	madrid, _ := time.LoadLocation("Europe/Madrid")
+	must(f.planService().AddTime(as(f.actors["editor"].user), f.ws.ID, workload.TimeEntryCreate{ActivityKey: "maintenance.engagement",
+		StartedAt: time.Date(2026, 1, 13, 10, 0, 0, 0, madrid), Minutes: 45}))
+	b := signIn(t, f, "owner")
+	for lang, want := range map[string][3]string{
+		"en": {"Maintenance", "0.8 h", "0.0 h"},
+		"es": {"Mantenimiento", "0,8 h", "0,0 h"},
+	} {
+		st, pdf, h := b.get(f.apiPath("/report.pdf?from=2026-01-01&to=2026-01-31"), "Accept-Language", lang)
+		if st != 200 || h.Get("Content-Type") != "application/pdf" {
+			t.Fatalf("%s: report.pdf = %d %s", lang, st, h.Get("Content-Type"))
+		}
+		pages, err := reporttest.Read([]byte(pdf))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var text []string
+		for _, p := range pages {
+			text = append(text, p.Text...)
+		}
+		i := slices.Index(text, want[0])
+		if i < 0 || i+1 >= len(text) || text[i+1] != want[1] {
+			t.Errorf("%s: the PDF does not show %s as %s:\n%s", lang, want[0], want[1], strings.Join(text, "\n"))
+		}
+		// Metrics, with no hours, as the page writes none.
+		if !slices.Contains(text, want[2]) {
+			t.Errorf("%s: the PDF lacks %s:\n%s", lang, want[2], strings.Join(text, "\n"))
+		}
 	}
 }
 

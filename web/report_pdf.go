@@ -39,7 +39,8 @@ func writeReportPDF(w io.Writer, lang string, d *store.ReportData) error {
 	T := func(key string, args ...any) string { return locale.T(lang, key, args...) }
 	v := reportView(lang, d)
 	num := func(n int64) string { return T("roi.plain", roi.Count(n)) }
-	hours := func(h float64) string { return T("reportpdf.hours_value", roi.Hours(h)) }
+	// Hours with one decimal, as the page shows them: "0,8 h".
+	hours := func(h float64) string { return T("reportpdf.hours_value", locale.Number(lang, h, 1)) }
 	signed := func(n int64) string {
 		if n > 0 {
 			return "+" + num(n)

@@ -179,9 +179,6 @@ type objectiveSummary struct {
 	Progress gears.Progress
 }
 
-// N writes a KPI value.
-func (objectiveSummary) N(v float64) string { return fmtKPI(v) }
-
 // Status says where the objective stands: reached, on_track or behind.
 func (o objectiveSummary) Status() string { return strategyStatus(o.Progress) }
 
@@ -505,9 +502,6 @@ type objectivePage struct {
 	readingFailed bool
 }
 
-// N writes a KPI value.
-func (*objectivePage) N(v float64) string { return fmtKPI(v) }
-
 // Status says where the objective stands: reached, on_track or behind.
 func (p *objectivePage) Status() string { return strategyStatus(p.Progress) }
 
@@ -593,10 +587,12 @@ func strategyChart(lang string, o *gears.Objective, p gears.Progress) template.H
 	}
 	target := o.Target
 	return chart.SVG(chart.Line{
-		Title:       o.Title,
-		Series:      []chart.Series{actual, expected},
+		Title:  o.Title,
+		Series: []chart.Series{actual, expected},
+		// The axes and the target in lang: "0,5", "1,2k", "Objetivo 1.234,5".
+		Numbers:     chart.Compact(func(x float64, decimals int) string { return locale.Number(lang, x, -decimals) }),
 		Target:      &target,
-		TargetLabel: v.T("strategy.chart.target", fmtKPI(o.Target)),
+		TargetLabel: v.T("strategy.chart.target", v.KPI(o.Target)),
 		Empty:       v.T("strategy.chart.empty"),
 		Zoom:        !o.KPI.Cumulative(), // a level's change is what matters
 	}, 720, 300)
@@ -649,12 +645,6 @@ type campaignFormCtx struct {
 
 // With pairs the form with the page's view.
 func (f campaignFormData) With(v *view) campaignFormCtx { return campaignFormCtx{V: v, F: f} }
-
-// Money writes cents in the currency's units.
-func (*campaignsPage) Money(c int64) string { return gears.FormatCents(c) }
-
-// Money writes cents in the currency's units.
-func (*campaignPage) Money(c int64) string { return gears.FormatCents(c) }
 
 func campaignFormOf(c *gears.Campaign) campaignFormData {
 	f := campaignFormData{ID: c.ID, Name: c.Name, Description: c.Description, StartsOn: c.StartsOn, EndsOn: c.EndsOn, Networks: map[gears.Network]bool{}}

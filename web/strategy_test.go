@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -194,6 +195,45 @@ func TestCustomKPIReadings(t *testing.T) {
 	}
 	if keys := untranslated(body); len(keys) > 0 {
 		t.Errorf("untranslated keys: %v", keys)
+	}
+}
+
+// TestObjectiveChartInTheReadersLanguage reads an objective's chart in
+// English and Spanish: its axis and its target are written as the
+// language writes numbers.
+func TestObjectiveChartInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, store.SQLite)
+	owner := as(f.actors["owner"].user)
+	today := time.Now().In(f.ws.Location())
+	// A custom KPI read at 0.25 and 0.75, with a target of 1.5: the axis
+	// runs from 0 to 1.5 by 0.5, with halves to write.
+	o := must(f.strategyService().CreateObjective(owner, f.ws.ID, gears.ObjectiveInput{Title: "Rate", KPI: gears.KPICustom,
+		Target: 1.5, StartsOn: today.AddDate(0, 0, -7).Format("2006-01-02"), DueOn: today.AddDate(0, 0, 7).Format("2006-01-02")}))
+	for i, v := range []float64{0.25, 0.75} {
+		must(f.strategyService().AddReading(owner, f.ws.ID, o.ID, gears.KPIReadingInput{Day: today.AddDate(0, 0, -6+6*i).Format("2006-01-02"), Value: v}))
+	}
+	b := signIn(t, f, "owner")
+	chartOf := regexp.MustCompile(`(?s)<figure id="progress-chart".*?</figure>`)
+	for lang, c := range map[string]struct{ want, not []string }{
+		"en": {want: []string{">Target 1.5</text>", ">0.5</text>", ">1.5</text>"}},
+		"es": {want: []string{">Objetivo 1,5</text>", ">0,5</text>", ">1,5</text>"}, not: []string{"0.5", "1.5"}},
+	} {
+		st, body, _ := b.get(f.path("/objectives/%d", o.ID), "Accept-Language", lang)
+		svg := chartOf.FindString(body)
+		if st != 200 || svg == "" {
+			t.Fatalf("%s: objective page = %d without its chart", lang, st)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(svg, w) {
+				t.Errorf("%s: the chart lacks %s:\n%s", lang, w, svg)
+			}
+		}
+		for _, n := range c.not {
+			if regexp.MustCompile(`>[^<]*` + regexp.QuoteMeta(n) + `[^<]*</text>`).MatchString(svg) {
+				t.Errorf("%s: the chart writes %s", lang, n)
+			}
+		}
 	}
 }
 

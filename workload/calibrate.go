@@ -84,6 +84,9 @@ type Fit struct {
 }
 
 // Message is a text to show a person: a message key and its arguments.
+// Its numbers are handed to the translator as locale.Numeral, so that
+// locale.T writes them in its language ("4,5" in Spanish); in JSON they are
+// numbers.
 type Message struct {
 	Key  string `json:"key"`
 	Args []any  `json:"args,omitempty"`
@@ -248,14 +251,14 @@ func rSquared(xs, ys []float64, slope, intercept float64) float64 {
 // explain returns the plain-language lines of one fit. Posts and
 // conversations are told in minutes, reports in hours.
 func (f Fit) explain() []Message {
-	show := func(h float64) float64 {
+	show := func(h float64) number {
 		switch f.Unit {
 		case PerReport:
-			return round(h, 1)
+			return tenths(h)
 		case PerPost:
-			return round(h*60, 0)
+			return number{h * 60, 0}
 		}
-		return round(h*60, 1)
+		return tenths(h * 60)
 	}
 	if !f.Usable {
 		return []Message{{Key: "planner.calibration.unusable." + string(f.Unit), Args: []any{show(f.DefaultHours)}}}
@@ -265,10 +268,10 @@ func (f Fit) explain() []Message {
 	case f.Method == "origin":
 		out = append(out, Message{Key: "planner.calibration.origin"})
 	case f.FixedHours >= 0.05:
-		out = append(out, Message{Key: "planner.calibration.fixed", Args: []any{round(f.FixedHours, 1)}})
+		out = append(out, Message{Key: "planner.calibration.fixed", Args: []any{tenths(f.FixedHours)}})
 	}
 	if f.R2 < 0.5 {
-		out = append(out, Message{Key: "planner.calibration.weak", Args: []any{round(f.R2, 2)}})
+		out = append(out, Message{Key: "planner.calibration.weak", Args: []any{number{f.R2, -2}}})
 	}
 	return out
 }
@@ -325,7 +328,12 @@ func Recalibrate(in Input, c Calibration) (Comparison, error) {
 		return Comparison{}, fmt.Errorf("recalibrate: %w", err)
 	}
 	ex := append([]Message(nil), c.Explanation...)
-	ex = append(ex, Message{Key: "planner.calibration.plan",
-		Args: []any{cal.WeeklyHours, def.WeeklyHours, round(cal.WeeklyHours-def.WeeklyHours, 1)}})
+	// The difference is written with its sign: "+2.5 h" in the message,
+	// "-2.5 h" from the number itself.
+	key, diff := "planner.calibration.plan", round(cal.WeeklyHours-def.WeeklyHours, 1)
+	if diff < 0 {
+		key = "planner.calibration.plan_less"
+	}
+	ex = append(ex, Message{Key: key, Args: []any{tenths(cal.WeeklyHours), tenths(def.WeeklyHours), tenths(diff)}})
 	return Comparison{Default: def, Calibrated: cal, Explanation: ex}, nil
 }

@@ -1,10 +1,13 @@
 package workload_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"gears"
@@ -175,6 +178,97 @@ func TestCalibrateKeepsDefaultsWithoutEvidence(t *testing.T) {
 		if !keys[k] {
 			t.Errorf("explanation lacks %s: %v", k, c.Explanation)
 		}
+	}
+}
+
+// TestCalibrationExplainsInTheReadersLanguage reads a calibration's
+// explanation in English and Spanish: its numbers have the language's
+// decimal mark, the plan's difference keeps its sign either way, and in
+// JSON the arguments stay numbers.
+func TestCalibrationExplainsInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	// Eight weeks of exact unit times, except the posts of the faster team,
+	// whose calendar hours scatter around 0.1 h a post (a weak fit).
+	history := func(faster bool) []workload.Week {
+		scatter := []float64{5, 9, 6, 10, 5, 11, 6, 8}
+		var h []workload.Week
+		for i := range 8 {
+			posts, conv, reports := float64(8+2*i), float64(40+10*i), float64(i%3)
+			w := workload.Week{Posts: posts, Conversations: conv, Reports: reports, Hours: map[string]float64{
+				// 0.75 h = 45 min a post, 1.5 h a week fixed; 0.08 h =
+				// 4.8 min a conversation; 4.5 h a report.
+				"maintenance.calendar": 1.5 + 0.45*posts, "maintenance.graphics": 0.3 * posts,
+				"maintenance.engagement": 0.08 * conv, "metrics.performance": 4.5 * reports,
+			}}
+			if faster {
+				w.Hours["maintenance.calendar"], w.Hours["maintenance.graphics"] = 0.1*posts+scatter[i], 0
+				w.Hours["maintenance.engagement"] = 0.03 * conv // 1.8 min
+			}
+			h = append(h, w)
+		}
+		return h
+	}
+	for _, tt := range []struct {
+		name       string
+		faster     bool
+		en, es     []string
+		json, keys string
+	}{
+		{"slower", false, []string{
+			"Posts: your team spends about 45 minutes per post (writing, scheduling and graphics); the published figures assume 30.",
+			"On top of that, this work takes about 1.5 h a week whatever the volume.",
+			"Conversations: about 4.8 minutes per mention or conversation handled; the published figures assume 3.",
+			"Reports: about 4.5 hours of measurement and analysis per report; the published figures assume 6.",
+			"With your own times the plan needs 42 h a week instead of 37 h (+5 h).",
+		}, []string{
+			"Publicaciones: su equipo dedica unos 45 minutos a cada publicación (redacción, programación y gráficos); las cifras publicadas suponen 30.",
+			"Además, este trabajo ocupa unas 1,5 h semanales sea cual sea el volumen.",
+			"Conversaciones: unos 4,8 minutos por cada mención o conversación atendida; las cifras publicadas suponen 3.",
+			"Informes: unas 4,5 horas de medición y análisis por informe; las cifras publicadas suponen 6.",
+			"Con sus propios tiempos, el plan requiere 42 h semanales en lugar de 37 h (+5 h).",
+		}, `[45,30]`, "planner.calibration.plan"},
+		{"faster", true, []string{
+			"Take this figure as a first estimate: the weekly hours follow the volume only loosely (R² = 0.15).",
+			"Conversations: about 1.8 minutes per mention or conversation handled; the published figures assume 3.",
+			"With your own times the plan needs 31.5 h a week instead of 37 h (-5.5 h).",
+		}, []string{
+			"Tome esta cifra como una primera estimación: las horas semanales siguen el volumen solo de forma aproximada (R² = 0,15).",
+			"Conversaciones: unos 1,8 minutos por cada mención o conversación atendida; las cifras publicadas suponen 3.",
+			"Con sus propios tiempos, el plan requiere 31,5 h semanales en lugar de 37 h (-5,5 h).",
+		}, `[31.5,37,-5.5]`, "planner.calibration.plan_less"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := workload.Calibrate(history(tt.faster))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmp, err := workload.Recalibrate(workload.Typical(), c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for lang, want := range map[string][]string{"en": tt.en, "es": tt.es} {
+				var said []string
+				for _, m := range cmp.Explanation {
+					said = append(said, m.Text(func(k string, a ...any) string { return locale.T(lang, k, a...) }))
+				}
+				for _, w := range want {
+					if !slices.Contains(said, w) {
+						t.Errorf("%s explanation lacks %q; it says:\n%s", lang, w, strings.Join(said, "\n"))
+					}
+				}
+			}
+			if last := cmp.Explanation[len(cmp.Explanation)-1]; last.Key != tt.keys {
+				t.Errorf("the plan's message is %s, want %s", last.Key, tt.keys)
+			}
+			b, err := json.Marshal(cmp.Explanation)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(b), `"args":`+tt.json) {
+				t.Errorf("the explanation in JSON lacks the numbers %s: %s", tt.json, b)
+			}
+		})
 	}
 }
 

@@ -210,12 +210,16 @@ func checkNumber(field string, v, low, high float64) error {
 	case v < 0:
 		return gears.Invalid(field, errNegative, field)
 	case v < low:
-		return gears.Invalid(field, errTooSmall, field, low)
+		return gears.Invalid(field, errTooSmall, field, limit(low))
 	case v > high:
-		return gears.Invalid(field, errTooLarge, field, high)
+		return gears.Invalid(field, errTooLarge, field, limit(high))
 	}
 	return nil
 }
+
+// limit is a bound of checkNumber as its message writes it, in the
+// reader's language and in full: 200,000 or 200.000, never Go's 1e+06.
+func limit(v float64) number { return number{v, -3} }
 
 // errTooSmall is the message key of a value below its minimum.
 const errTooSmall = "planner.error.too_small"

@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"math"
-	"strconv"
 )
 
 // Labels are the texts of a drawing, already translated.
@@ -29,30 +28,6 @@ func (r Result) Labels(tr func(key string, args ...any) string) Labels {
 		Metrics:     tr("planner.svg.metrics", tenths(r.Metrics.WeeklyHours)),
 		Note:        tr("planner.svg.note"),
 	}
-}
-
-// number is a number of a message that a translator writes in its
-// language: locale.T calls Numeral (the interface locale.Numeral) and
-// writes it with the language's marks, which this package, standard
-// library only, cannot know.
-type number struct {
-	v        float64
-	decimals int // as locale.Number takes them: < 0 is at most -decimals, without trailing zeros
-}
-
-// tenths is hours with at most one decimal: 37, 23.8.
-func tenths(h float64) number { return number{h, -1} }
-
-// Numeral returns the number and its decimals (locale.Numeral).
-func (n number) Numeral() (float64, int) { return n.v, n.decimals }
-
-// String writes the number as Go does, for a translator that is not
-// locale.T.
-func (n number) String() string {
-	if n.decimals < 0 {
-		return strconv.FormatFloat(round(n.v, -n.decimals), 'f', -1, 64)
-	}
-	return strconv.FormatFloat(n.v, 'f', n.decimals, 64)
 }
 
 // Gear colours.

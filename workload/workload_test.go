@@ -2,6 +2,7 @@ package workload_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -298,6 +299,41 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// TestValidateLimitsInTheReadersLanguage reads the limits of the planner's
+// errors in English and Spanish: written in full and grouped as the
+// language groups thousands, never as Go's "2e+05".
+func TestValidateLimitsInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		edit          func(*workload.Input)
+		en, es, plain string
+	}{
+		{func(in *workload.Input) { in.MentionsPerWeek = 1e7 },
+			"mentions_per_week cannot be more than 200,000.", "El valor de mentions_per_week no puede ser mayor que 200.000.", "200000"},
+		{func(in *workload.Input) { in.PostsPerWeek = 1e9 },
+			"posts_per_week cannot be more than 5,000.", "El valor de posts_per_week no puede ser mayor que 5.000.", "5000"},
+		{func(in *workload.Input) { in.HoursPerFTE = 0.5 },
+			"hours_per_fte must be at least 1.", "El valor de hours_per_fte debe ser como mínimo 1.", "1"},
+	} {
+		in := workload.Typical()
+		tt.edit(&in)
+		var e *gears.Error
+		if !errors.As(in.Validate(), &e) {
+			t.Fatalf("Validate() = %v, want a *gears.Error", in.Validate())
+		}
+		if got := locale.T("en", e.Key, e.Args...); got != tt.en {
+			t.Errorf("en: %q, want %q", got, tt.en)
+		}
+		if got := locale.T("es", e.Key, e.Args...); got != tt.es {
+			t.Errorf("es: %q, want %q", got, tt.es)
+		}
+		// A translator that is not locale.T gets Go's number.
+		if got := fmt.Sprint(e.Args[1]); got != tt.plain {
+			t.Errorf("the limit as Go prints it = %q, want %q", got, tt.plain)
+		}
+	}
+}
+
 func TestOverridesChangeTheEstimate(t *testing.T) {
 	t.Parallel()
 	in := workload.Typical()
@@ -375,7 +411,7 @@ func TestExplain(t *testing.T) {
 func TestCatalogueHasEveryKey(t *testing.T) {
 	t.Parallel()
 	keys := []string{workload.FormulaKey, "planner.error.calibration_weeks",
-		"planner.calibration.summary", "planner.calibration.plan", "planner.calibration.fixed",
+		"planner.calibration.summary", "planner.calibration.plan", "planner.calibration.plan_less", "planner.calibration.fixed",
 		"planner.calibration.origin", "planner.calibration.weak"}
 	for _, g := range workload.Gears() {
 		keys = append(keys, g.NameKey(), g.Unit().NameKey())

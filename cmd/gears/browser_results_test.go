@@ -131,7 +131,7 @@ func TestBrowserObjectiveAndPDF(t *testing.T) {
 		{T("reports.posts"), T("roi.plain", roi.Count(sum.Posts))},
 		{T("reports.engagements"), T("roi.plain", roi.Count(sum.Engagements))},
 		{T("reports.clicks"), T("roi.plain", roi.Count(sum.Clicks))},
-		{T("gear.strategy"), T("reportpdf.hours_value", roi.Hours(sum.Hours["strategy"]))},
+		{T("gear.strategy"), T("reportpdf.hours_value", locale.Number(lang, sum.Hours["strategy"], 1))},
 		{T("reports.cost"), T(sum.Cost.MessageKey(), sum.Cost.MessageArgs()...)},
 		{T("reports.value"), T(sum.Value.MessageKey(), sum.Value.MessageArgs()...)},
 		{T("reports.roi"), T(ratio.MessageKey(), ratio.MessageArgs()...)},

@@ -262,14 +262,8 @@ func writePlanJSON(w io.Writer, res workload.Result) error {
 
 // writePlanSVG draws the three gears into the file at path.
 func writePlanSVG(path, lang string, res workload.Result) error {
-	labels := res.Labels(func(k string, a ...any) string {
-		for i, v := range a {
-			if f, ok := v.(float64); ok {
-				a[i] = planDecimal(lang, f, -1) // the labels print numbers with %v
-			}
-		}
-		return locale.T(lang, k, a...)
-	})
+	// The labels hand their hours to locale.T, which writes them in lang.
+	labels := res.Labels(func(k string, a ...any) string { return locale.T(lang, k, a...) })
 	if err := os.WriteFile(path, workload.SVG(res, labels), 0o644); err != nil {
 		e := gears.Invalid("svg", "planner.error.svg_file", path, err.Error())
 		e.Err = err
@@ -294,18 +288,18 @@ func writePlanTable(w io.Writer, lang string, res workload.Result) error {
 		fmt.Fprintf(&b, "\n%s\n", t("planner.cli.gear."+string(g)))
 		planRow(&b, width, t("planner.cli.activity"), t("planner.cli.hours"), t("planner.cli.unit"))
 		for _, l := range res.Lines(g) {
-			planRow(&b, width, l.Name, planDecimal(lang, l.Hours, 1), unit)
+			planRow(&b, width, l.Name, locale.Number(lang, l.Hours, 1), unit)
 		}
-		planRow(&b, width, t("planner.cli.total"), planDecimal(lang, res.Total(g), 1), unit)
+		planRow(&b, width, t("planner.cli.total"), locale.Number(lang, res.Total(g), 1), unit)
 		if g == workload.Strategy {
-			fmt.Fprintf(&b, "  %s\n", t("planner.cli.strategy_weekly", res.PlanWeeks, planDecimal(lang, res.StrategyWeekly(), 1)))
+			fmt.Fprintf(&b, "  %s\n", t("planner.cli.strategy_weekly", res.PlanWeeks, locale.Number(lang, res.StrategyWeekly(), 1)))
 		}
 	}
 	b.WriteString("\n")
-	fmt.Fprintln(&b, t("planner.cli.weekly_hours", planDecimal(lang, res.WeeklyHours, 1)))
-	fmt.Fprintln(&b, t("planner.cli.fte", planDecimal(lang, res.FTE, 2), planDecimal(lang, res.HoursPerFTE, -1)))
-	fmt.Fprintln(&b, t("planner.cli.weekly_cost", planDecimal(lang, res.WeeklyCost, 2)))
-	fmt.Fprintln(&b, t("planner.cli.strategy_cost", planDecimal(lang, res.StrategyCost, 2)))
+	fmt.Fprintln(&b, t("planner.cli.weekly_hours", locale.Number(lang, res.WeeklyHours, 1)))
+	fmt.Fprintln(&b, t("planner.cli.fte", locale.Number(lang, res.FTE, 2), locale.Number(lang, res.HoursPerFTE, -2)))
+	fmt.Fprintln(&b, t("planner.cli.weekly_cost", locale.Number(lang, res.WeeklyCost, 2)))
+	fmt.Fprintln(&b, t("planner.cli.strategy_cost", locale.Number(lang, res.StrategyCost, 2)))
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("plan: write table: %w", err)
 	}
@@ -317,14 +311,4 @@ func writePlanTable(w io.Writer, lang string, res workload.Result) error {
 func planRow(b *strings.Builder, width int, name, hours, unit string) {
 	pad := strings.Repeat(" ", width-utf8.RuneCountInString(name))
 	fmt.Fprintf(b, "  %s%s  %8s  %s\n", name, pad, hours, unit)
-}
-
-// planDecimal formats v with prec decimals (-1: as few as needed), with the
-// decimal separator of lang.
-func planDecimal(lang string, v float64, prec int) string {
-	s := strconv.FormatFloat(v, 'f', prec, 64)
-	if lang == "es" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
 }

@@ -182,7 +182,8 @@ func TestPlanBadInput(t *testing.T) {
 	}{
 		{"negative networks", []string{"--networks", "-1"}, "networks cannot be negative.", "networks"},
 		{"negative networks es", []string{"--lang", "es", "--networks=-1"}, "El valor de networks no puede ser negativo.", "networks"},
-		{"absurd posts", []string{"--posts-per-week", "1e9"}, "posts_per_week cannot be more than 5000.", "posts_per_week"},
+		{"absurd posts", []string{"--posts-per-week", "1e9"}, "posts_per_week cannot be more than 5,000.", "posts_per_week"},
+		{"absurd mentions es", []string{"--lang", "es", "--mentions-per-week", "1e9"}, "El valor de mentions_per_week no puede ser mayor que 200.000.", "mentions_per_week"},
 		{"NaN mentions", []string{"--mentions-per-week", "NaN"}, "mentions_per_week must be a finite number.", "mentions_per_week"},
 		{"unknown size", []string{"--org-size", "huge"}, `org_size must be one of: micro, small, medium, large (got "huge").`, "org_size"},
 		{"unknown risk es", []string{"--lang", "es", "--crisis-risk", "extreme"}, `crisis_risk debe ser uno de estos valores: low, medium, high (se recibió "extreme").`, "crisis_risk"},
@@ -234,6 +235,25 @@ func TestPlanHelp(t *testing.T) {
 			}
 			planGolden(t, "help."+lang+".golden", stderr)
 		})
+	}
+}
+
+// TestPlanNumbersInSpanish reads the table in Spanish: decimal commas,
+// thousands grouped with points as Spanish amounts are, and the hours of a
+// full-time person with their decimals.
+func TestPlanNumbersInSpanish(t *testing.T) {
+	t.Parallel()
+	stdout, stderr, err := runPlan(t, append([]string{"--lang", "es", "--hours-per-fte", "37.5"}, append(planTypicalArgs, "--rate", "1000")...)...)
+	if err != nil {
+		t.Fatalf("%v: %s", err, stderr)
+	}
+	// 37.0 h a week of 37.5 h per person: 0.99 people; 37.0 × 1000 and
+	// 284.0 × 1000 in cost.
+	for _, want := range []string{"Tamaño del equipo: 0,99 ETC (personas a jornada completa de 37,5 h/semana)",
+		"Coste semanal: 37.000,00\n", "Coste de la estrategia: 284.000,00\n"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the Spanish table lacks %q:\n%s", want, stdout)
+		}
 	}
 }
 
