@@ -364,6 +364,8 @@ type linksPage struct {
 	EditURL  string
 	Networks []gears.Network
 	Older    int64 // when set, more links are older than the list: ?before=Older
+	// Campaigns are the workspace's, offered for the campaign field.
+	Campaigns []*gears.Campaign
 }
 
 // linksPageSize is how many links the links page lists at once.
@@ -386,6 +388,9 @@ func (s *Server) loadLinks(r *http.Request, p *linksPage) error {
 		p.Older = list[len(list)-1].ID
 	}
 	p.Networks = []gears.Network{gears.Mastodon, gears.Bluesky}
+	if p.Campaigns, err = s.strategy().FindCampaigns(r.Context(), info(r).workspace.ID); err != nil {
+		return err
+	}
 	p.Links = make([]linkJSON, len(list))
 	for i, l := range list {
 		p.Links[i] = linkJSON{Link: l, ShortURL: s.shortURL(r, l.Code)}
@@ -717,6 +722,8 @@ type conversionsPage struct {
 	ImportErr   *formError
 	ImportRows  []conversionRowView
 	CSV         string
+	// Campaigns are the workspace's, offered for the campaign field.
+	Campaigns []*gears.Campaign
 }
 
 type conversionForm struct {
@@ -730,6 +737,9 @@ func (s *Server) loadConversions(r *http.Request, p *conversionsPage) error {
 		return err
 	}
 	if p.Currency, err = s.tracking.links.Currency(ctx, ws.ID); err != nil {
+		return err
+	}
+	if p.Campaigns, err = s.strategy().FindCampaigns(ctx, ws.ID); err != nil {
 		return err
 	}
 	p.HookMade, err = s.tracking.links.ConversionHookMade(ctx, ws.ID)
@@ -979,12 +989,4 @@ func (s *Server) conversionsCSV(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeCSV(w, "conversions-"+itoa(ws.ID)+".csv",
 		[]string{"occurred_at", "campaign", "network", "link_id", "count", "value", "currency", "id", "source"}, rows)
-}
-
-// Money formats cents for the pages.
-func (p *conversionsPage) Money(c *int64) string {
-	if c == nil {
-		return ""
-	}
-	return gears.FormatCents(*c) + " " + p.Currency
 }

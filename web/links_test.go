@@ -406,8 +406,8 @@ func TestConversionsImport(t *testing.T) {
 		"someday,Spring,,1,,,a3\n" + // line 4: time
 		"2026-11-21,\"=HYPERLINK(\"\"x\"\")\",bluesky,2,\"7,5\",,a4\n"
 	for _, c := range []struct{ who, lang, line3, line4, summary string }{
-		{"editor", "", "this workspace counts in EUR", `"someday" is not a time`, "Nothing was imported: 2 rows are wrong"},
-		{"manager", "es", "este espacio de trabajo cuenta en EUR", "«someday» no es una hora", "No se ha importado nada: 2 filas tienen errores"},
+		{"editor", "", "this workspace counts in EUR", `"someday" is not a time`, "Nothing was imported: rows with errors: 2"},
+		{"manager", "es", "este espacio de trabajo cuenta en EUR", "«someday» no es una hora", "No se ha importado nada: filas con errores: 2"},
 	} {
 		b := signIn(t, f, c.who)
 		if c.lang != "" {

@@ -135,7 +135,7 @@ func TestBrowserLinks(t *testing.T) {
 		t.Errorf("after one click the link shows %q clicks, want 1", clicks)
 	}
 	b.fitsWidth("the links page")
-	b.screenshot("links")
+	b.screenshot("links-flow")
 
 	// 4. Conversions: one by hand, then a CSV.
 	b.open(wsPath + "/conversions")
@@ -199,7 +199,7 @@ func TestBrowserLinks(t *testing.T) {
 		t.Errorf("%d conversions come from the CSV, want 2", n)
 	}
 	b.fitsWidth("the conversions page")
-	b.screenshot("conversions")
+	b.screenshot("conversions-flow")
 
 	// 5. In Spanish: the headings are Spanish and amounts are written 12,50.
 	b.navigate("switch to Spanish", choose("#lang-switch", "es"))
