@@ -302,11 +302,13 @@ func Compute(in Inputs, by Dimension) (Report, error) {
 		}
 		return cmp.Compare(a, b)
 	})
-	unattributed := false
-	if by == ByGear {
-		if g := groups[None]; g != nil && (len(g.spend) > 0 || len(g.conversions) > 0 || g.engagements > 0) {
-			unattributed = true
-		}
+	// By gear, spend or value given for no gear is in None. Value there
+	// (conversions, or engagements when they are worth something) means
+	// what each gear earned is unknown.
+	unattributed, valueUnattributed := false, false
+	if g := groups[None]; by == ByGear && g != nil {
+		valueUnattributed = len(g.conversions) > 0 || (g.engagements > 0 && in.EngagementValue != nil)
+		unattributed = valueUnattributed || len(g.spend) > 0 || g.engagements > 0
 	}
 
 	r := Report{By: by, Lines: make([]Line, 0, len(keys))}
@@ -316,13 +318,12 @@ func Compute(in Inputs, by Dimension) (Report, error) {
 		if err != nil {
 			return Report{}, fmt.Errorf("line %q: %w", k, err)
 		}
-		if unattributed {
-			// Part of the spend or the value has no gear: each gear's
-			// cost is known, but not what it earned, so no line has an
-			// ROI of its own; the total's stands.
-			if k != None {
-				l.Missing = append(l.Missing, Missing{Kind: MissingGearAttribution})
-			}
+		if unattributed && k != None {
+			l.Missing = append(l.Missing, Missing{Kind: MissingGearAttribution})
+		}
+		if valueUnattributed {
+			// Each gear's cost is known, but not what it earned, so no
+			// line has an ROI of its own; the total's stands.
 			l.ROI = nil
 			l.Steps[len(l.Steps)-1] = Step{Key: "roi.step.roi_unattributed"}
 		}

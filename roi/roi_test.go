@@ -260,6 +260,30 @@ func TestCompute(t *testing.T) {
 			total: want{key: "total", hours: 4, cost: 16500, value: 12000, roi: ratio(-4500, 16500)},
 		},
 		{
+			name: "per gear, spend without a gear and no value",
+			in: func() roi.Inputs {
+				in := networkInputs()
+				in.Conversions = nil
+				in.Engagements = []roi.Engagement{{Campaign: "S", Count: 40}} // worth nothing: no value per engagement
+				return in
+			}(),
+			by: roi.ByGear,
+			// Nothing earned anywhere: each line's ROI is −100 %, and the
+			// gear lines say part of the spend is elsewhere.
+			// maintenance: Ana (2 + 1) × 4000 = 12000; strategy: Ben 3000;
+			// (none): the spend of 1000.
+			lines: []want{
+				{key: "maintenance", hours: 3, cost: 12000, roi: ratio(-12000, 12000),
+					missing: []roi.Missing{{Kind: roi.MissingGearAttribution}}},
+				{key: "strategy", hours: 1, cost: 3000, roi: ratio(-3000, 3000),
+					missing: []roi.Missing{{Kind: roi.MissingGearAttribution}}},
+				{key: roi.None, cost: 1000, roi: ratio(-1000, 1000),
+					missing: []roi.Missing{{Kind: roi.MissingEngagementValue, Count: 40}}},
+			},
+			total: want{key: "total", hours: 4, cost: 16000, roi: ratio(-16000, 16000),
+				missing: []roi.Missing{{Kind: roi.MissingEngagementValue, Count: 40}}},
+		},
+		{
 			name: "total",
 			in:   networkInputs(),
 			by:   roi.ByTotal,

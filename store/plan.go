@@ -468,7 +468,7 @@ func (s *PlanService) AddTime(ctx context.Context, wsID int64, ec workload.TimeE
 // RecordTime is the hook by which work done in Gears logs its time. The
 // entry takes its campaign and network from what it refers to, where that
 // has them: a post's, an objective's or a campaign's own campaign; a
-// conversation's, an account's or a competitor's network.
+// conversation's, an account's, a competitor's or an objective's network.
 func (s *PlanService) RecordTime(ctx context.Context, wsID int64, ec workload.TimeEntryCreate) (*workload.TimeEntry, error) {
 	ec.Source = workload.SourceAuto
 	return s.addTime(ctx, wsID, ec)
@@ -486,7 +486,7 @@ func refTags(tx *Tx, wsID int64, refType string, refID int64) (workload.TimeTags
 	case "account":
 		q = `SELECT '', network FROM accounts WHERE id = ? AND workspace_id = ?`
 	case "objective":
-		q = `SELECT campaign, '' FROM objectives WHERE id = ? AND workspace_id = ?`
+		q = `SELECT campaign, network FROM objectives WHERE id = ? AND workspace_id = ?`
 	case "campaign":
 		q = `SELECT name, '' FROM campaigns WHERE id = ? AND workspace_id = ?`
 	case "competitor":
@@ -502,7 +502,12 @@ func refTags(tx *Tx, wsID int64, refType string, refID int64) (workload.TimeTags
 		return t, gears.Internal("tags of %s %d: %w", refType, refID, err)
 	}
 	if t.Network != gears.Mastodon && t.Network != gears.Bluesky {
-		t.Network = "" // a feed's conversation is no network's
+		t.Network = "" // a feed's conversation, an objective of every network
+	}
+	if c, err := gears.CleanCampaign(t.Campaign); err == nil {
+		t.Campaign = c
+	} else {
+		t.Campaign = "" // a post saved before campaigns were checked: its time still counts
 	}
 	return t, nil
 }

@@ -43,6 +43,14 @@ type SummaryROI struct {
 	Percent float64 `json:"percent"`
 }
 
+// SummaryROIOf writes r as the summary does; nil stays nil (no cost).
+func SummaryROIOf(r *roi.ROI) *SummaryROI {
+	if r == nil {
+		return nil
+	}
+	return &SummaryROI{Gain: r.Gain, Cost: r.Cost, Percent: float64(r.PercentTenths()) / 10}
+}
+
 // Summary is a period's results, as GET /reports/summary answers them.
 //   - Posts: deliveries published in the period (a post sent to two
 //     accounts counts twice; answers from the inbox do not count).
@@ -152,6 +160,9 @@ type ReportData struct {
 	// line are costed as one sum.
 	Redacted bool
 }
+
+// Location is the time zone of the report's workspace.
+func (d *ReportData) Location() *time.Location { return zone(d.Timezone) }
 
 // Summary returns the summary of a period. Whoever may view reports may
 // read it.
@@ -472,9 +483,7 @@ func (g *gathered) summary(redact bool) (*Summary, roi.Inputs, error) {
 		}
 	}
 	s.Hours = GearHours{Strategy: round2(hours[0]), Maintenance: round2(hours[1]), Metrics: round2(hours[2])}
-	if r := total.Total.ROI; r != nil {
-		s.ROI = &SummaryROI{Gain: r.Gain, Cost: r.Cost, Percent: float64(r.PercentTenths()) / 10}
-	}
+	s.ROI = SummaryROIOf(total.Total.ROI)
 	if redact {
 		s.Missing = redactMissing(s.Missing)
 	}

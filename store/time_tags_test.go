@@ -116,6 +116,15 @@ func TestTimeTags(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		execSQL(t, db, `INSERT INTO objectives (id, workspace_id, title, kpi, network, campaign, baseline, target, starts_on, due_on, created_at)
+			VALUES (9101, ?, 'Reach', 'engagements', 'bluesky', 'Spring sale', 0, 100, 0, 0, 0)`, f.ws.ID)
+		// A post saved before campaigns were checked, with a tab in its
+		// campaign: its time still counts, on no campaign.
+		tabbed, err := f.posts.CreatePost(as(f.owner), f.ws.ID, f.input(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		execSQL(t, db, `UPDATE posts SET campaign = ? WHERE id = ?`, "Old\tcampaign", tabbed.ID)
 		captured := []struct {
 			ref  string
 			id   int64
@@ -124,6 +133,8 @@ func TestTimeTags(t *testing.T) {
 			{"post", post.ID, workload.TimeTags{Campaign: "Launch"}},
 			{"account", f.acct, workload.TimeTags{Network: gears.Mastodon}},
 			{"campaign", 9001, workload.TimeTags{Campaign: "Spring sale"}},
+			{"objective", 9101, workload.TimeTags{Campaign: "Spring sale", Network: gears.Bluesky}},
+			{"post", tabbed.ID, workload.TimeTags{}},
 			{"campaign", 9002, workload.TimeTags{}}, // the other workspace's
 			{"incident", 1, workload.TimeTags{}},
 		}

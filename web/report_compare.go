@@ -67,8 +67,18 @@ func relative(lang string, now, before float64, show func(float64) string) summa
 	case before == 0:
 		return summaryChange{Text: locale.T(lang, "reports.change.before_only", show(before)), Dir: "up"}
 	}
+	// Whole percents; under one, a tenth, so a small move is not "0 %".
 	pct := (now - before) / before * 100
-	return summaryChange{Text: locale.T(lang, "reports.change.percent", signedNumber(lang, pct, 0), show(before)), Dir: direction(now - before)}
+	decimals := 0
+	if pct > -1 && pct < 1 {
+		decimals = 1
+	}
+	dir := direction(now - before)
+	text := signedNumber(lang, pct, decimals)
+	if !strings.ContainsAny(text, "123456789") {
+		dir = "same" // under a twentieth of a percent
+	}
+	return summaryChange{Text: locale.T(lang, "reports.change.percent", text, show(before)), Dir: dir}
 }
 
 // absolute compares by difference: key says it in units (a follower

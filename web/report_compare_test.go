@@ -46,6 +46,13 @@ func TestSummaryChanges(t *testing.T) {
 			}
 		}
 	}
+	// A small move keeps a tenth; a tiny one is no move.
+	d.Summary.Posts, d.Previous.Posts = 1001, 1000
+	d.Summary.Clicks, d.Previous.Clicks = 100001, 100000
+	got := summaryChanges("en", d)
+	if got["posts"] != (summaryChange{"+0.1 % · before: 1,000", "up"}) || got["clicks"] != (summaryChange{"0.0 % · before: 100,000", "same"}) {
+		t.Errorf("small moves: %+v, %+v", got["posts"], got["clicks"])
+	}
 	// Without an ROI either time, only what it was.
 	d.Summary.ROI = nil
 	if got := summaryChanges("en", d)["roi"]; got.Text != "before: -100.0 %" {

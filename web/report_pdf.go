@@ -51,26 +51,27 @@ func writeReportPDF(w io.Writer, lang string, d *store.ReportData) error {
 	doc := report.Document{
 		Title:    d.WorkspaceName,
 		Subtitle: T("reportpdf.subtitle", v.Period),
-		Figures: []report.Figure{
-			{Label: T("reports.posts"), Value: num(sum.Posts)},
-			{Label: T("reports.engagements"), Value: num(sum.Engagements)},
-			{Label: T("reports.followers_delta"), Value: signed(sum.FollowersDelta)},
-			{Label: T("reports.clicks"), Value: num(sum.Clicks)},
-			{Label: T("gear.strategy"), Value: hours(sum.Hours.Strategy)},
-			{Label: T("gear.maintenance"), Value: hours(sum.Hours.Maintenance)},
-			{Label: T("gear.metrics"), Value: hours(sum.Hours.Metrics)},
-			{Label: T("reports.cost"), Value: v.Cost},
-			{Label: T("reports.value"), Value: v.Value},
-			{Label: T("reports.roi"), Value: v.ROI},
-		},
-		Footer: T("reportpdf.footer", v.Period),
+		Footer:   T("reportpdf.footer", v.Period),
 	}
-	// Under each figure, how it moved since the period before.
-	keys := []string{"posts", "engagements", "followers_delta", "clicks", "hours_strategy", "hours_maintenance", "hours_metrics", "cost", "value", "roi"}
-	for i, k := range keys {
-		if c := v.Change(k); c != nil {
-			doc.Figures[i].Note = c.Text
+	// Each figure with, under it, how it moved since the period before
+	// (keyed as the page's figures).
+	for _, f := range []struct{ key, label, value string }{
+		{"posts", T("reports.posts"), num(sum.Posts)},
+		{"engagements", T("reports.engagements"), num(sum.Engagements)},
+		{"followers_delta", T("reports.followers_delta"), signed(sum.FollowersDelta)},
+		{"clicks", T("reports.clicks"), num(sum.Clicks)},
+		{"hours_strategy", T("gear.strategy"), hours(sum.Hours.Strategy)},
+		{"hours_maintenance", T("gear.maintenance"), hours(sum.Hours.Maintenance)},
+		{"hours_metrics", T("gear.metrics"), hours(sum.Hours.Metrics)},
+		{"cost", T("reports.cost"), v.Cost},
+		{"value", T("reports.value"), v.Value},
+		{"roi", T("reports.roi"), v.ROI},
+	} {
+		fig := report.Figure{Label: f.label, Value: f.value}
+		if c := v.Change(f.key); c != nil {
+			fig.Note = c.Text
 		}
+		doc.Figures = append(doc.Figures, fig)
 	}
 	if v.Compared != "" {
 		doc.Subtitle += "\n" + v.Compared
@@ -94,7 +95,7 @@ func writeReportPDF(w io.Writer, lang string, d *store.ReportData) error {
 		doc.Sections = append(doc.Sections, sec)
 	}
 	if len(d.TopPosts) > 0 {
-		loc := (&gears.Workspace{Timezone: d.Timezone}).Location()
+		loc := d.Location()
 		tab := &report.Table{Header: []string{T("reports.post"), T("reports.published"), T("reports.engagements"), T("reports.clicks")}}
 		for _, p := range d.TopPosts {
 			tab.Rows = append(tab.Rows, []string{T("network."+string(p.Network)) + " · " + strings.Join(strings.Fields(p.Text), " "),

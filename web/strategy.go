@@ -928,14 +928,10 @@ func (s *Server) apiCampaignResults(w http.ResponseWriter, r *http.Request) erro
 	for _, st := range l.Steps {
 		steps = append(steps, locale.T(info(r).lang, st.MessageKey(), st.MessageArgs()...))
 	}
-	var ratio *store.SummaryROI // as the summary writes it
-	if l.ROI != nil {
-		ratio = &store.SummaryROI{Gain: l.ROI.Gain, Cost: l.ROI.Cost, Percent: float64(l.ROI.PercentTenths()) / 10}
-	}
 	writeJSON(w, http.StatusOK, map[string]any{"results": map[string]any{
 		"from": res.Period.From.Format(gears.DateLayout), "to": res.Period.To.Format(gears.DateLayout),
 		"posts": res.Posts, "engagements": res.Engagements, "clicks": res.Clicks, "conversions": res.Conversions,
-		"hours": l.Hours, "cost": l.Cost, "value": l.Value, "roi": ratio, "missing": l.Missing, "steps": steps,
+		"hours": l.Hours, "cost": l.Cost, "value": l.Value, "roi": store.SummaryROIOf(l.ROI), "missing": l.Missing, "steps": steps,
 	}})
 	return nil
 }

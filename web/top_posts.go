@@ -94,7 +94,7 @@ func (p *reportPage) TopPosts() []topPostRow {
 	if p.Data == nil {
 		return nil
 	}
-	loc := (&gears.Workspace{Timezone: p.Data.Timezone}).Location()
+	loc := p.Data.Location()
 	rows := make([]topPostRow, 0, len(p.Data.TopPosts))
 	for _, x := range p.Data.TopPosts {
 		rows = append(rows, topPostRow{PostPerformance: x, Local: x.PublishedAt.In(loc)})
