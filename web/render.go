@@ -180,11 +180,11 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 			v.Timer, _ = s.plans.RunningTimer(ctx, ri.workspace.ID)
 		}
 	}
-	t := s.pages.byName[name]
+	t := mustParsePages().byName[name]
 	var buf bytes.Buffer
 	if t == nil {
 		s.logger.Error("no such page template", "page", name)
-		status, t = http.StatusInternalServerError, s.pages.byName["error"]
+		status, t = http.StatusInternalServerError, mustParsePages().byName["error"]
 		v.Data = &errorPage{Status: status, Message: locale.T(v.Lang, "error.internal")}
 	}
 	if err := t.Execute(&buf, v); err != nil {
@@ -192,7 +192,7 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 		buf.Reset()
 		status = http.StatusInternalServerError
 		v.Data = &errorPage{Status: status, Message: locale.T(v.Lang, "error.internal")}
-		if err := s.pages.byName["error"].Execute(&buf, v); err != nil {
+		if err := mustParsePages().byName["error"].Execute(&buf, v); err != nil {
 			http.Error(w, "internal error", status)
 			return
 		}
@@ -208,7 +208,7 @@ func (s *Server) fragment(w http.ResponseWriter, r *http.Request, page, block st
 	ri := info(r)
 	v := &view{Lang: ri.lang, User: ri.user, CSRF: ri.csrf, Workspace: ri.workspace, Data: data}
 	var buf bytes.Buffer
-	if err := s.pages.byName[page].ExecuteTemplate(&buf, block, v); err != nil {
+	if err := mustParsePages().byName[page].ExecuteTemplate(&buf, block, v); err != nil {
 		return gears.Internal("render %s/%s: %w", page, block, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -565,7 +565,7 @@ func (s *Server) sharedReport(w http.ResponseWriter, r *http.Request) error {
 	p.Recommendations.CalibrationPath = "" // the client has no way in
 	v := &view{Lang: lang, Version: s.cfg.Version, Data: p}
 	var buf bytes.Buffer
-	if err := s.pages.byName["report"].ExecuteTemplate(&buf, "share-doc", v); err != nil {
+	if err := mustParsePages().byName["report"].ExecuteTemplate(&buf, "share-doc", v); err != nil {
 		return gears.Internal("render shared report: %w", err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

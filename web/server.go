@@ -57,7 +57,6 @@ type Server struct {
 	logger     *slog.Logger
 	limiter    *loginLimiter
 	metrics    *metrics
-	pages      *pages
 	routes     []Route
 	mux        *http.ServeMux
 	// Demo fills the example workspace for a user; nil hides the button.
@@ -91,8 +90,11 @@ func New(cfg Config, db *store.DB, logger *slog.Logger) *Server {
 		logger:     logger,
 		limiter:    newLoginLimiter(),
 		metrics:    newMetrics(),
-		pages:      mustParsePages(),
 	}
+	// The pages are parsed beside start-up, on the other core: a server
+	// answers its health check at once, and its first page waits for them
+	// if it comes first.
+	go mustParsePages()
 	s.inbox = store.NewInboxService(db, s.posts)
 	s.listening = store.NewListeningService(db, s.accounts)
 	s.crisis = store.NewCrisisService(db, cfg.Vault)
