@@ -102,7 +102,7 @@ func writeReportPDF(w io.Writer, lang string, d *store.ReportData) error {
 				p.PublishedAt.In(loc).Format("2006-01-02 15:04"), num(p.Engagements), num(p.Clicks)})
 		}
 		doc.Sections = append(doc.Sections, report.Section{Heading: T("reports.top_posts"), Table: tab,
-			Notes: []string{T("reports.top_posts_help")}})
+			Notes: []string{T("reports.top_posts_help.engagements")}})
 	}
 	if b := v.Recommendations; b != nil {
 		sec := report.Section{Heading: b.Title}

@@ -164,8 +164,10 @@ type reportPage struct {
 	// Changes says under each figure of the summary how it moved since
 	// the period of as many days before (keyed as the figures' data-k);
 	// Compared says which period that was. Both empty without one.
-	Changes          map[string]summaryChange
-	Compared         string
+	Changes  map[string]summaryChange
+	Compared string
+	// PostSort is the order of the top posts shown.
+	PostSort         gears.PostSort
 	Cost, Value, ROI string
 	Missing          []string
 	Tables           []roiTable
@@ -373,6 +375,9 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, edit func(
 	}
 	p := reportView(ri.lang, data)
 	p.Choice, p.Err = choice, ferr
+	if err := s.sortTopPosts(r, p); err != nil {
+		return err
+	}
 	if ferr != nil {
 		// The custom dates typed stay in the form.
 		p.From, p.To = r.URL.Query().Get("from"), r.URL.Query().Get("to")

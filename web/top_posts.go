@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gears"
+	"gears/store"
 )
 
 // The posts of a period by how they did: the API's list and the CSV
@@ -100,4 +101,21 @@ func (p *reportPage) TopPosts() []topPostRow {
 		rows = append(rows, topPostRow{PostPerformance: x, Local: x.PublishedAt.In(loc)})
 	}
 	return rows
+}
+
+// sortTopPosts orders the report page's top posts as ?posts= asks (the
+// report's own are by engagements); an order it does not know is ignored,
+// as a link from elsewhere may carry one.
+func (s *Server) sortTopPosts(r *http.Request, p *reportPage) error {
+	order, err := gears.ValidatePostSort(gears.PostSort(r.URL.Query().Get("posts")))
+	if err != nil || order == gears.SortEngagements {
+		p.PostSort = gears.SortEngagements
+		return nil
+	}
+	list, err := s.reportService().TopPosts(r.Context(), p.Data.WorkspaceID, p.Data.Period, order, store.ReportTopPosts)
+	if err != nil {
+		return err
+	}
+	p.Data.TopPosts, p.PostSort = list, order
+	return nil
 }

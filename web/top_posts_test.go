@@ -115,4 +115,13 @@ func TestTopPosts(t *testing.T) {
 			t.Errorf("%s: untranslated keys %v", lang, keys)
 		}
 	}
+	// Ordered by likes on the page; an order it does not know is the
+	// report's own.
+	_, page := f.get(t, owner, "en", f.path("/metrics?period=custom&from=2026-01-01&to=2026-01-31&posts=likes"))
+	if !strings.Contains(page, `<option value="likes" selected>`) || !strings.Contains(page, "with the most likes") || !strings.Contains(page, `name="from" value="2026-01-01"`) {
+		t.Error("the page does not order its top posts by likes")
+	}
+	if status, page := f.get(t, owner, "en", f.path("/metrics?posts=loudest")); status != 200 || !strings.Contains(page, `<option value="engagements" selected>`) {
+		t.Errorf("an unknown order: %d", status)
+	}
 }
