@@ -114,6 +114,90 @@ func TestIngestDeduplicatesAndThreads(t *testing.T) {
 	})
 }
 
+// TestIngestBatchMatchesOneByOne checks that conversations made by one
+// batch (written at once, as they stand after it) are what the same
+// messages make one at a time: count, times, status, stream, subject and
+// the last message's sentiment. 63 threads use every statement size.
+func TestIngestBatchMatchesOneByOne(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newInboxFixture(t, db)
+		ctx := context.Background()
+		other, err := store.InsertAccountForTest(db, f.ws.ID, gears.Mastodon, "@other@example.social")
+		if err != nil {
+			t.Fatal(err)
+		}
+		one := store.Source{WorkspaceID: f.ws.ID, Network: gears.Mastodon, AccountID: &other}
+		at := f.now.Add(-2 * time.Hour)
+		var batch []gears.InboundMessage
+		for k := range 63 {
+			thread := fmt.Sprint(1000 + k)
+			first := mention(thread, thread, fmt.Sprintf("Thread %d: awful service, late again", k), at.Add(time.Duration(k)*time.Minute))
+			second := mention(thread+"-2", thread, fmt.Sprintf("Thread %d: thanks, wonderful!", k), first.CreatedAt.Add(30*time.Second))
+			switch k % 3 {
+			case 1: // activity, then a mention: open
+				first.Kind, first.Text = gears.KindFavourite, ""
+				first.Author.Handle = fmt.Sprintf("fan%d@example.social", k)
+			case 2: // activity only: closed
+				first.Kind, first.Text = gears.KindFavourite, ""
+				first.Author.Handle = fmt.Sprintf("fan%d@example.social", k)
+				second.Kind, second.Text = gears.KindRepost, ""
+			}
+			// Newest first, as the networks list them.
+			batch = append([]gears.InboundMessage{second, first}, batch...)
+		}
+		res, err := f.inbox.Ingest(ctx, f.src, slices.Clone(batch), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.New != 126 || len(res.Conversations) != 63 {
+			t.Fatalf("batch: %d new, %d conversations", res.New, len(res.Conversations))
+		}
+		for i := len(batch) - 1; i >= 0; i-- {
+			if _, err := f.inbox.Ingest(ctx, one, batch[i:i+1], nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		find := func(account int64) map[string]*gears.Conversation {
+			out := map[string]*gears.Conversation{}
+			for _, stream := range []gears.Stream{gears.StreamMentions, gears.StreamActivity} {
+				list, err := f.inbox.FindConversations(as(f.editor), f.ws.ID, gears.ConversationFilter{AccountID: &account, Stream: stream, Limit: 200})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, c := range list {
+					out[c.Subject] = c
+				}
+			}
+			if len(out) != 63 {
+				t.Fatalf("account %d: %d conversations, want 63", account, len(out))
+			}
+			return out
+		}
+		batched, single := find(f.acct), find(other)
+		for subject, b := range batched {
+			s := single[subject]
+			if s == nil {
+				t.Fatalf("%q: not made one by one", subject)
+			}
+			if b.Count != 2 || b.Count != s.Count || b.Status != s.Status || b.Stream != s.Stream || b.Sentiment != s.Sentiment || b.Score != s.Score ||
+				!b.FirstAt.Equal(s.FirstAt) || !b.LastAt.Equal(s.LastAt) || len(b.Messages) != 2 || b.Messages[1].Text != s.Messages[1].Text {
+				t.Errorf("%q: batch %+v, one by one %+v", subject, b, s)
+			}
+		}
+		// The cases themselves, beyond agreeing.
+		if c := batched["Thread 0: awful service, late again"]; c.Status != gears.ConversationOpen || c.Sentiment != gears.Positive || c.Stream != gears.StreamMentions {
+			t.Errorf("mentions: %+v", c)
+		}
+		if c := batched["fan1@example.social"]; c.Status != gears.ConversationOpen || c.Stream != gears.StreamActivity {
+			t.Errorf("activity, then a mention: %+v", c)
+		}
+		if c := batched["fan2@example.social"]; c.Status != gears.ConversationClosed || c.Stream != gears.StreamActivity {
+			t.Errorf("activity only: %+v", c)
+		}
+	})
+}
+
 func TestReplyGoesOutInTheThread(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
