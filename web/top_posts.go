@@ -11,8 +11,9 @@ import (
 	"gears/store"
 )
 
-// The posts of a period by how they did: the API's list and the CSV
-// export. The report page and the PDF show the report's own top posts.
+// The posts of a period by how they did: the API's list, the CSV export,
+// and the report page's top posts in another order than the report's own
+// (by engagements, which the PDF and the e-mail show).
 
 // defaultTopPosts is how many posts the API lists when no limit is given.
 const defaultTopPosts = 50
