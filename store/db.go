@@ -181,6 +181,10 @@ func (db *DB) rebind(q string) string {
 	return b.String()
 }
 
+// Rebind writes the ? placeholders of portable SQL as the database's
+// dialect wants them, for tools and tests that run SQL of their own.
+func (db *DB) Rebind(q string) string { return db.rebind(q) }
+
 // Tx is a transaction; its methods take portable SQL.
 type Tx struct {
 	tx  *sql.Tx

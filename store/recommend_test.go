@@ -3,7 +3,6 @@ package store_test
 import (
 	"fmt"
 	"math"
-	"strings"
 	"testing"
 	"time"
 
@@ -13,36 +12,6 @@ import (
 	"gears/store/storetest"
 	"gears/workload"
 )
-
-// recExec runs portable SQL (? placeholders) straight on the database, for
-// rows whose own services other parts of Gears write.
-func recExec(t *testing.T, db *store.DB, q string, args ...any) int64 {
-	t.Helper()
-	if db.Dialect() == store.Postgres {
-		var b strings.Builder
-		n := 0
-		for _, r := range q {
-			if r == '?' {
-				n++
-				fmt.Fprintf(&b, "$%d", n)
-				continue
-			}
-			b.WriteRune(r)
-		}
-		q = b.String()
-	}
-	var id int64
-	if strings.Contains(q, "RETURNING") {
-		if err := db.SQL().QueryRow(q, args...).Scan(&id); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		return id
-	}
-	if _, err := db.SQL().Exec(q, args...); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return 0
-}
 
 // recFixture is a Madrid workspace with a Mastodon and a Bluesky account,
 // asked about the seven weeks from Monday 5 October to Sunday 22 November
@@ -74,15 +43,15 @@ func newRecFixture(t *testing.T, db *store.DB) *recFixture {
 func (f *recFixture) published(t *testing.T, account int64, network string, at time.Time, replies, likes int64, read bool, replyTo string) int64 {
 	t.Helper()
 	ms := at.UnixMilli()
-	post := recExec(t, f.db, `INSERT INTO posts (workspace_id, text, content_type, status, created_at, updated_at, reply_to)
+	post := storetest.Exec(t, f.db, `INSERT INTO posts (workspace_id, text, content_type, status, created_at, updated_at, reply_to)
 		VALUES (?, 'Fresh roast', 'message', 'published', ?, ?, ?) RETURNING id`, f.ws.ID, ms, ms, replyTo)
-	delivery := recExec(t, f.db, `INSERT INTO deliveries (post_id, account_id, status, idem_key, published_at)
+	delivery := storetest.Exec(t, f.db, `INSERT INTO deliveries (post_id, account_id, status, idem_key, published_at)
 		VALUES (?, ?, 'published', ?, ?) RETURNING id`, post, account, fmt.Sprint("idem-", post), ms)
 	var readAt any
 	if read {
 		readAt = ms + 3600_000
 	}
-	recExec(t, f.db, `INSERT INTO post_metrics (delivery_id, workspace_id, post_id, account_id, network, published_at, replies, likes, reads, read_at)
+	storetest.Exec(t, f.db, `INSERT INTO post_metrics (delivery_id, workspace_id, post_id, account_id, network, published_at, replies, likes, reads, read_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`, delivery, f.ws.ID, post, account, network, ms, replies, likes, readAt)
 	return post
 }
@@ -90,14 +59,14 @@ func (f *recFixture) published(t *testing.T, account int64, network string, at t
 func (f *recFixture) followers(t *testing.T, account int64, date string, n int64) {
 	t.Helper()
 	d, _ := time.Parse("2006-01-02", date)
-	recExec(t, f.db, `INSERT INTO follower_counts (workspace_id, account_id, day, followers, read_at) VALUES (?, ?, ?, ?, ?)`,
+	storetest.Exec(t, f.db, `INSERT INTO follower_counts (workspace_id, account_id, day, followers, read_at) VALUES (?, ?, ?, ?, ?)`,
 		f.ws.ID, account, d.Unix()/86400, n, d.UnixMilli())
 }
 
 func (f *recFixture) daily(t *testing.T, date, network string, account, replies, likes, clicks, conversions int64) {
 	t.Helper()
 	d, _ := time.Parse("2006-01-02", date)
-	recExec(t, f.db, `INSERT INTO daily_metrics (workspace_id, day, network, account_id, replies, likes, clicks, conversions)
+	storetest.Exec(t, f.db, `INSERT INTO daily_metrics (workspace_id, day, network, account_id, replies, likes, clicks, conversions)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, f.ws.ID, d.Unix()/86400, network, account, replies, likes, clicks, conversions)
 }
 
@@ -246,9 +215,9 @@ func TestRecommendInputs(t *testing.T) {
 
 		// With a link and a conversion recorded, clicks and conversions
 		// are measured.
-		recExec(t, db, `INSERT INTO links (workspace_id, code, target_url, created_at, updated_at) VALUES (?, 'abc123', 'https://example.com', ?, ?)`,
+		storetest.Exec(t, db, `INSERT INTO links (workspace_id, code, target_url, created_at, updated_at) VALUES (?, 'abc123', 'https://example.com', ?, ?)`,
 			f.ws.ID, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC).UnixMilli(), time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC).UnixMilli())
-		recExec(t, db, `INSERT INTO conversions (workspace_id, currency, occurred_at, source, created_at) VALUES (?, 'EUR', ?, 'manual', ?)`,
+		storetest.Exec(t, db, `INSERT INTO conversions (workspace_id, currency, occurred_at, source, created_at) VALUES (?, 'EUR', ?, 'manual', ?)`,
 			f.ws.ID, time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC).UnixMilli(), time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC).UnixMilli())
 		in, err = rs.Inputs(as(f.owner), f.ws.ID, f.period)
 		if err != nil {

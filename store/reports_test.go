@@ -16,27 +16,6 @@ import (
 	"gears/workload"
 )
 
-// execSQL runs portable SQL (with ? placeholders) on either dialect.
-func execSQL(t *testing.T, db *store.DB, q string, args ...any) {
-	t.Helper()
-	if db.Dialect() == store.Postgres {
-		var b strings.Builder
-		n := 0
-		for _, r := range q {
-			if r == '?' {
-				n++
-				b.WriteString("$" + strconv.Itoa(n))
-				continue
-			}
-			b.WriteRune(r)
-		}
-		q = b.String()
-	}
-	if _, err := db.SQL().Exec(q, args...); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-}
-
 func date(s string) time.Time {
 	d, err := time.Parse(gears.DateLayout, s)
 	if err != nil {
@@ -122,15 +101,15 @@ func newReportFixture(t *testing.T, db *store.DB) *reportFixture {
 	// Spend: 50.00 on "Spring" in January, 99.99 in February; 1,000.00 in
 	// the other workspace.
 	now := f.now.UnixMilli()
-	execSQL(t, db, `INSERT INTO campaigns (id, workspace_id, name, starts_at, ends_at, created_at) VALUES (9001, ?, 'Spring', ?, ?, ?)`,
+	storetest.Exec(t, db, `INSERT INTO campaigns (id, workspace_id, name, starts_at, ends_at, created_at) VALUES (9001, ?, 'Spring', ?, ?, ?)`,
 		f.ws.ID, local("2026-01-01 00:00").UnixMilli(), local("2026-03-01 00:00").UnixMilli(), now)
-	execSQL(t, db, `INSERT INTO campaigns (id, workspace_id, name, starts_at, ends_at, created_at) VALUES (9002, ?, 'Spring', ?, ?, ?)`,
+	storetest.Exec(t, db, `INSERT INTO campaigns (id, workspace_id, name, starts_at, ends_at, created_at) VALUES (9002, ?, 'Spring', ?, ?, ?)`,
 		f.other.ID, 0, 0, now)
 	for _, s := range []struct {
 		campaign, cents int64
 		at              string
 	}{{9001, 5000, "2026-01-05 10:00"}, {9001, 9999, "2026-02-05 10:00"}, {9002, 100000, "2026-01-05 10:00"}} {
-		execSQL(t, db, `INSERT INTO campaign_spend (campaign_id, amount_cents, spent_at, created_at) VALUES (?, ?, ?, ?)`,
+		storetest.Exec(t, db, `INSERT INTO campaign_spend (campaign_id, amount_cents, spent_at, created_at) VALUES (?, ?, ?, ?)`,
 			s.campaign, s.cents, local(s.at).UnixMilli(), now)
 	}
 	// The roll-up: 16 engagements, 5 clicks and 3 conversions (2 worth
@@ -138,10 +117,10 @@ func newReportFixture(t *testing.T, db *store.DB) *reportFixture {
 	// clicks on 31 January; outside: 1 February and the other workspace.
 	daily := `INSERT INTO daily_metrics (workspace_id, day, network, account_id, campaign, replies, reposts, likes, quotes, clicks,
 		conversions, conversion_value_cents, unvalued_conversions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	execSQL(t, db, daily, f.ws.ID, epochDay("2026-01-02"), "mastodon", f.acct, "Spring", 2, 3, 10, 1, 5, 3, 6000, 1)
-	execSQL(t, db, daily, f.ws.ID, epochDay("2026-01-31"), "bluesky", f.acct2, "", 0, 0, 4, 0, 2, 0, 0, 0)
-	execSQL(t, db, daily, f.ws.ID, epochDay("2026-02-01"), "bluesky", f.acct2, "", 0, 0, 100, 0, 50, 0, 0, 0)
-	execSQL(t, db, daily, f.other.ID, epochDay("2026-01-10"), "mastodon", 0, "", 0, 0, 1000, 0, 1000, 10, 100000, 0)
+	storetest.Exec(t, db, daily, f.ws.ID, epochDay("2026-01-02"), "mastodon", f.acct, "Spring", 2, 3, 10, 1, 5, 3, 6000, 1)
+	storetest.Exec(t, db, daily, f.ws.ID, epochDay("2026-01-31"), "bluesky", f.acct2, "", 0, 0, 4, 0, 2, 0, 0, 0)
+	storetest.Exec(t, db, daily, f.ws.ID, epochDay("2026-02-01"), "bluesky", f.acct2, "", 0, 0, 100, 0, 50, 0, 0, 0)
+	storetest.Exec(t, db, daily, f.other.ID, epochDay("2026-01-10"), "mastodon", 0, "", 0, 0, 1000, 0, 1000, 10, 100000, 0)
 	// Followers: +30 on the Mastodon account (from the count before the
 	// period), −5 on Bluesky (from its first count in the period).
 	fc := `INSERT INTO follower_counts (workspace_id, account_id, day, followers, read_at) VALUES (?, ?, ?, ?, ?)`
@@ -151,14 +130,14 @@ func newReportFixture(t *testing.T, db *store.DB) *reportFixture {
 		followers int64
 	}{{f.acct, "2025-12-20", 100}, {f.acct, "2026-01-03", 110}, {f.acct, "2026-01-30", 130}, {f.acct, "2026-02-02", 200},
 		{f.acct2, "2026-01-10", 50}, {f.acct2, "2026-01-20", 45}} {
-		execSQL(t, db, fc, f.ws.ID, c.account, epochDay(c.day), c.followers, now)
+		storetest.Exec(t, db, fc, f.ws.ID, c.account, epochDay(c.day), c.followers, now)
 	}
 	otherAcct, err := store.InsertAccountForTest(db, f.other.ID, gears.Mastodon, "@elsewhere@example.social")
 	if err != nil {
 		t.Fatal(err)
 	}
-	execSQL(t, db, fc, f.other.ID, otherAcct, epochDay("2025-12-01"), 0, now)
-	execSQL(t, db, fc, f.other.ID, otherAcct, epochDay("2026-01-10"), 5000, now)
+	storetest.Exec(t, db, fc, f.other.ID, otherAcct, epochDay("2025-12-01"), 0, now)
+	storetest.Exec(t, db, fc, f.other.ID, otherAcct, epochDay("2026-01-10"), 5000, now)
 	// Posts: published at 11:00 on Monday 5 January and at 00:30 on
 	// Thursday 1 January (local; 23:30 UTC the day before); one at 00:30
 	// on 1 February (local) is outside; one delivery never went out.
@@ -178,7 +157,7 @@ func newReportFixture(t *testing.T, db *store.DB) *reportFixture {
 			t.Fatal(err)
 		}
 	}
-	execSQL(t, db, `INSERT INTO post_metrics (delivery_id, workspace_id, post_id, account_id, network, published_at, likes, replies)
+	storetest.Exec(t, db, `INSERT INTO post_metrics (delivery_id, workspace_id, post_id, account_id, network, published_at, likes, replies)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p1.Deliveries[0].ID, f.ws.ID, p1.ID, p1.Deliveries[0].AccountID, "mastodon", local("2026-01-05 11:00").UnixMilli(), 5, 2)
 	_ = ctx
 	return f
@@ -563,7 +542,7 @@ func TestRebuildDailyMatchesReadings(t *testing.T) {
 		if len(incremental) < 2 {
 			t.Fatalf("the readings span %d days", len(incremental))
 		}
-		execSQL(t, db, `UPDATE daily_metrics SET likes = likes + 1000 WHERE workspace_id = ?`, f.ws.ID)
+		storetest.Exec(t, db, `UPDATE daily_metrics SET likes = likes + 1000 WHERE workspace_id = ?`, f.ws.ID)
 		if err := db.RebuildDaily(context.Background(), f.ws.ID); err != nil {
 			t.Fatal(err)
 		}

@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -11,28 +10,6 @@ import (
 	"gears/store"
 	"gears/store/storetest"
 )
-
-// rawExec writes rows other parts of Gears write (the daily roll-up,
-// follower counts, published deliveries), in either dialect.
-func rawExec(t testing.TB, db *store.DB, q string, args ...any) {
-	t.Helper()
-	if db.Dialect() == store.Postgres {
-		var b strings.Builder
-		n := 0
-		for _, r := range q {
-			if r == '?' {
-				n++
-				fmt.Fprintf(&b, "$%d", n)
-				continue
-			}
-			b.WriteRune(r)
-		}
-		q = b.String()
-	}
-	if _, err := db.SQL().Exec(q, args...); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-}
 
 func strategyDay(t testing.TB, s string) int64 {
 	t.Helper()
@@ -228,9 +205,9 @@ func TestCampaignsRenameCarriesPosts(t *testing.T) {
 		}
 		// Results already counted under both names are added up.
 		day := strategyDay(t, "2026-03-10")
-		rawExec(t, db, `INSERT INTO daily_metrics (workspace_id, day, network, account_id, campaign, clicks) VALUES (?, ?, 'mastodon', 0, 'Spring', 7)`, ws, day)
-		rawExec(t, db, `INSERT INTO daily_metrics (workspace_id, day, network, account_id, campaign, clicks) VALUES (?, ?, 'mastodon', 0, 'Spring sale', 5)`, ws, day)
-		rawExec(t, db, `INSERT INTO links (workspace_id, code, target_url, campaign, created_at, updated_at) VALUES (?, 'spr1', 'https://example.org', 'Spring', 0, 0)`, ws)
+		storetest.Exec(t, db, `INSERT INTO daily_metrics (workspace_id, day, network, account_id, campaign, clicks) VALUES (?, ?, 'mastodon', 0, 'Spring', 7)`, ws, day)
+		storetest.Exec(t, db, `INSERT INTO daily_metrics (workspace_id, day, network, account_id, campaign, clicks) VALUES (?, ?, 'mastodon', 0, 'Spring sale', 5)`, ws, day)
+		storetest.Exec(t, db, `INSERT INTO links (workspace_id, code, target_url, campaign, created_at, updated_at) VALUES (?, 'spr1', 'https://example.org', 'Spring', 0, 0)`, ws)
 		if c, err = f.st.FindCampaign(ed, ws, c.ID); err != nil || c.Posts != 1 {
 			t.Fatalf("campaign posts = %+v, %v", c, err)
 		}
@@ -311,10 +288,10 @@ func TestObjectiveProgressFromTheRows(t *testing.T) {
 		d := func(s string) int64 { return strategyDay(t, s) }
 
 		// Engagements of one account, from the roll-up.
-		rawExec(t, db, `INSERT INTO daily_metrics (workspace_id, day, network, account_id, campaign, replies, reposts, likes, quotes) VALUES (?, ?, 'mastodon', ?, '', 1, 2, 3, 4)`, ws, d("2026-09-02"), f.acct)
-		rawExec(t, db, `INSERT INTO daily_metrics (workspace_id, day, network, account_id, campaign, likes) VALUES (?, ?, 'mastodon', ?, 'Spring', 5)`, ws, d("2026-09-04"), f.acct)
-		rawExec(t, db, `INSERT INTO daily_metrics (workspace_id, day, network, account_id, campaign, likes) VALUES (?, ?, 'bluesky', ?, '', 100)`, ws, d("2026-09-03"), f.acct2)
-		rawExec(t, db, `INSERT INTO daily_metrics (workspace_id, day, network, account_id, campaign, likes) VALUES (?, ?, 'mastodon', ?, '', 1000)`, ws, d("2026-08-31"), f.acct)
+		storetest.Exec(t, db, `INSERT INTO daily_metrics (workspace_id, day, network, account_id, campaign, replies, reposts, likes, quotes) VALUES (?, ?, 'mastodon', ?, '', 1, 2, 3, 4)`, ws, d("2026-09-02"), f.acct)
+		storetest.Exec(t, db, `INSERT INTO daily_metrics (workspace_id, day, network, account_id, campaign, likes) VALUES (?, ?, 'mastodon', ?, 'Spring', 5)`, ws, d("2026-09-04"), f.acct)
+		storetest.Exec(t, db, `INSERT INTO daily_metrics (workspace_id, day, network, account_id, campaign, likes) VALUES (?, ?, 'bluesky', ?, '', 100)`, ws, d("2026-09-03"), f.acct2)
+		storetest.Exec(t, db, `INSERT INTO daily_metrics (workspace_id, day, network, account_id, campaign, likes) VALUES (?, ?, 'mastodon', ?, '', 1000)`, ws, d("2026-08-31"), f.acct)
 		eng, err := f.st.CreateObjective(ed, ws, gears.ObjectiveInput{Title: "Talk", KPI: gears.KPIEngagements, AccountID: &f.acct, Target: 60, StartsOn: "2026-09-01", DueOn: "2026-09-07"})
 		if err != nil {
 			t.Fatal(err)
@@ -326,9 +303,9 @@ func TestObjectiveProgressFromTheRows(t *testing.T) {
 
 		// Followers of every Mastodon account; the reading before the
 		// start is the level at the start, the Bluesky account is out.
-		rawExec(t, db, `INSERT INTO follower_counts (workspace_id, account_id, day, followers, read_at) VALUES (?, ?, ?, 500, 0)`, ws, f.acct, d("2026-08-20"))
-		rawExec(t, db, `INSERT INTO follower_counts (workspace_id, account_id, day, followers, read_at) VALUES (?, ?, ?, 530, 0)`, ws, f.acct, d("2026-09-03"))
-		rawExec(t, db, `INSERT INTO follower_counts (workspace_id, account_id, day, followers, read_at) VALUES (?, ?, ?, 9000, 0)`, ws, f.acct2, d("2026-09-02"))
+		storetest.Exec(t, db, `INSERT INTO follower_counts (workspace_id, account_id, day, followers, read_at) VALUES (?, ?, ?, 500, 0)`, ws, f.acct, d("2026-08-20"))
+		storetest.Exec(t, db, `INSERT INTO follower_counts (workspace_id, account_id, day, followers, read_at) VALUES (?, ?, ?, 530, 0)`, ws, f.acct, d("2026-09-03"))
+		storetest.Exec(t, db, `INSERT INTO follower_counts (workspace_id, account_id, day, followers, read_at) VALUES (?, ?, ?, 9000, 0)`, ws, f.acct2, d("2026-09-02"))
 		fol, err := f.st.CreateObjective(ed, ws, gears.ObjectiveInput{Title: "Grow", KPI: gears.KPIFollowers, Network: gears.Mastodon, Baseline: 500, Target: 600, StartsOn: "2026-09-01", DueOn: "2026-09-11"})
 		if err != nil {
 			t.Fatal(err)
@@ -342,7 +319,7 @@ func TestObjectiveProgressFromTheRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rawExec(t, db, `UPDATE deliveries SET status = 'published', published_at = ? WHERE post_id = ?`, now.UnixMilli(), post.ID)
+		storetest.Exec(t, db, `UPDATE deliveries SET status = 'published', published_at = ? WHERE post_id = ?`, now.UnixMilli(), post.ID)
 		pub, err := f.st.CreateObjective(ed, ws, gears.ObjectiveInput{Title: "Publish", KPI: gears.KPIPosts, Network: gears.Bluesky, Target: 10, StartsOn: "2026-09-01", DueOn: "2026-09-30"})
 		if err != nil {
 			t.Fatal(err)
@@ -435,8 +412,8 @@ func BenchmarkObjectiveProgress(b *testing.B) {
 			b.Fatal(err)
 		}
 		for d := int64(0); d < 365; d++ {
-			rawExec(b, db, `INSERT INTO follower_counts (workspace_id, account_id, day, followers, read_at) VALUES (?, ?, ?, ?, 0)`, ws, acc, start+d, 1000+d)
-			rawExec(b, db, `INSERT INTO daily_metrics (workspace_id, day, network, account_id, campaign, likes) VALUES (?, ?, 'mastodon', ?, '', ?)`, ws, start+d, acc, d%9)
+			storetest.Exec(b, db, `INSERT INTO follower_counts (workspace_id, account_id, day, followers, read_at) VALUES (?, ?, ?, ?, 0)`, ws, acc, start+d, 1000+d)
+			storetest.Exec(b, db, `INSERT INTO daily_metrics (workspace_id, day, network, account_id, campaign, likes) VALUES (?, ?, 'mastodon', ?, '', ?)`, ws, start+d, acc, d%9)
 		}
 	}
 	now := time.Date(2026, 12, 31, 12, 0, 0, 0, time.UTC)

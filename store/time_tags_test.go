@@ -116,7 +116,7 @@ func TestTimeTags(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		execSQL(t, db, `INSERT INTO objectives (id, workspace_id, title, kpi, network, campaign, baseline, target, starts_on, due_on, created_at)
+		storetest.Exec(t, db, `INSERT INTO objectives (id, workspace_id, title, kpi, network, campaign, baseline, target, starts_on, due_on, created_at)
 			VALUES (9101, ?, 'Reach', 'engagements', 'bluesky', 'Spring sale', 0, 100, 0, 0, 0)`, f.ws.ID)
 		// A post saved before campaigns were checked, with a tab in its
 		// campaign: its time still counts, on no campaign.
@@ -124,7 +124,7 @@ func TestTimeTags(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		execSQL(t, db, `UPDATE posts SET campaign = ? WHERE id = ?`, "Old\tcampaign", tabbed.ID)
+		storetest.Exec(t, db, `UPDATE posts SET campaign = ? WHERE id = ?`, "Old\tcampaign", tabbed.ID)
 		captured := []struct {
 			ref  string
 			id   int64

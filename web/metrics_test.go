@@ -29,27 +29,6 @@ var (
 	followerDaySchema = map[string][]string{"date": {"string"}, "followers": {"number"}, "following": {"number"}, "posts": {"number"}}
 )
 
-// sqlExec runs a statement written with ? placeholders on either dialect.
-func sqlExec(t *testing.T, db *store.DB, q string, args ...any) {
-	t.Helper()
-	if db.Dialect() == store.Postgres {
-		n := 0
-		var b strings.Builder
-		for _, r := range q {
-			if r == '?' {
-				n++
-				b.WriteString("$" + strconv.Itoa(n))
-				continue
-			}
-			b.WriteRune(r)
-		}
-		q = b.String()
-	}
-	if _, err := db.SQL().ExecContext(context.Background(), q, args...); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-}
-
 // withMetrics publishes the fixture's planned post two hours ago, reads
 // its counts an hour later, and stores a follower count for the account
 // and for a competitor; it returns the competitor's handle.
@@ -58,10 +37,10 @@ func (f *fixture) withMetrics(t *testing.T) (published time.Time) {
 	ctx := context.Background()
 	published = time.Now().Add(-2 * time.Hour).UTC().Truncate(time.Millisecond)
 	d := f.planned.Deliveries[0].ID
-	sqlExec(t, f.db, `UPDATE deliveries SET status = 'published', remote_id = '7001', remote_url = 'https://example.social/@aurora/7001', published_at = ? WHERE id = ?`,
+	storetest.Exec(t, f.db, `UPDATE deliveries SET status = 'published', remote_id = '7001', remote_url = 'https://example.social/@aurora/7001', published_at = ? WHERE id = ?`,
 		published.UnixMilli(), d)
-	sqlExec(t, f.db, `UPDATE posts SET status = 'published' WHERE id = ?`, f.planned.ID)
-	sqlExec(t, f.db, `INSERT INTO competitors (workspace_id, name, network, handle, created_at) VALUES (?, 'Rival roasters', 'mastodon', 'rival@other.example', 0)`, f.ws.ID)
+	storetest.Exec(t, f.db, `UPDATE posts SET status = 'published' WHERE id = ?`, f.planned.ID)
+	storetest.Exec(t, f.db, `INSERT INTO competitors (workspace_id, name, network, handle, created_at) VALUES (?, 'Rival roasters', 'mastodon', 'rival@other.example', 0)`, f.ws.ID)
 	m := store.NewMetricsService(f.db, nil)
 	if _, err := m.MetricsRound(ctx); err != nil {
 		t.Fatal(err)

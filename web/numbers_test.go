@@ -8,6 +8,7 @@ import (
 
 	"gears"
 	"gears/store"
+	"gears/store/storetest"
 	"gears/workload"
 )
 
@@ -71,7 +72,7 @@ func TestNumbersInTheReadersLanguage(t *testing.T) {
 	}
 	// 2 replies + 3 reposts + 1500 likes = 1505 engagements on one day.
 	day := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC).Unix() / 86400
-	f.sqlExec(t, `INSERT INTO daily_metrics (workspace_id, day, network, account_id, campaign, replies, reposts, likes, quotes, clicks,
+	storetest.Exec(t, f.db, `INSERT INTO daily_metrics (workspace_id, day, network, account_id, campaign, replies, reposts, likes, quotes, clicks,
 		conversions, conversion_value_cents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, f.ws.ID, day, "mastodon", f.account.ID, "", 2, 3, 1500, 0, 0, 0, 0)
 
 	b := signIn(t, f, "owner")

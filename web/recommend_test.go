@@ -10,46 +10,16 @@ import (
 	"gears/store/storetest"
 )
 
-// recSQL runs portable SQL (? placeholders) on the fixture's database, for
-// the rows metrics collection writes (its own service reads networks).
-func (f *fixture) recSQL(t *testing.T, q string, args ...any) int64 {
-	t.Helper()
-	if f.db.Dialect() == store.Postgres {
-		var b strings.Builder
-		n := 0
-		for _, r := range q {
-			if r == '?' {
-				n++
-				fmt.Fprintf(&b, "$%d", n)
-				continue
-			}
-			b.WriteRune(r)
-		}
-		q = b.String()
-	}
-	var id int64
-	if strings.Contains(q, "RETURNING") {
-		if err := f.db.SQL().QueryRow(q, args...).Scan(&id); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		return id
-	}
-	if _, err := f.db.SQL().Exec(q, args...); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return 0
-}
-
 // measuredPost stores a post published on account at, with the counts
 // metrics collection read.
 func (f *fixture) measuredPost(t *testing.T, account int64, network string, at time.Time, likes int64) {
 	t.Helper()
 	ms := at.UnixMilli()
-	post := f.recSQL(t, `INSERT INTO posts (workspace_id, text, content_type, status, created_at, updated_at)
+	post := storetest.Exec(t, f.db, `INSERT INTO posts (workspace_id, text, content_type, status, created_at, updated_at)
 		VALUES (?, 'Fresh roast', 'message', 'published', ?, ?) RETURNING id`, f.ws.ID, ms, ms)
-	delivery := f.recSQL(t, `INSERT INTO deliveries (post_id, account_id, status, idem_key, published_at)
+	delivery := storetest.Exec(t, f.db, `INSERT INTO deliveries (post_id, account_id, status, idem_key, published_at)
 		VALUES (?, ?, 'published', ?, ?) RETURNING id`, post, account, fmt.Sprint("rec-", post), ms)
-	f.recSQL(t, `INSERT INTO post_metrics (delivery_id, workspace_id, post_id, account_id, network, published_at, likes, reads, read_at)
+	storetest.Exec(t, f.db, `INSERT INTO post_metrics (delivery_id, workspace_id, post_id, account_id, network, published_at, likes, reads, read_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`, delivery, f.ws.ID, post, account, network, ms, likes, ms+86400_000)
 }
 
@@ -129,7 +99,7 @@ func TestRecommendationsAPI(t *testing.T) {
 		}
 		// Bluesky: twelve posts of one like each (1 per post against
 		// Mastodon's 320 ÷ 24 = 13.3), followers flat at 200.
-		bsky := f.recSQL(t, `INSERT INTO accounts (workspace_id, network, server, handle, remote_id, credentials, status, created_at)
+		bsky := storetest.Exec(t, f.db, `INSERT INTO accounts (workspace_id, network, server, handle, remote_id, credentials, status, created_at)
 			VALUES (?, 'bluesky', 'http://127.0.0.1:9', 'aurora.example.com', 'did:plc:aurora', 'v1:none', 'active', ?) RETURNING id`,
 			f.ws.ID, time.Now().UnixMilli())
 		for i := range 12 {
@@ -137,7 +107,7 @@ func TestRecommendationsAPI(t *testing.T) {
 		}
 		for _, d := range []int{0, 40} {
 			at := monday.AddDate(0, 0, d)
-			f.recSQL(t, `INSERT INTO follower_counts (workspace_id, account_id, day, followers, read_at) VALUES (?, ?, ?, ?, ?)`,
+			storetest.Exec(t, f.db, `INSERT INTO follower_counts (workspace_id, account_id, day, followers, read_at) VALUES (?, ?, ?, ?, ?)`,
 				f.ws.ID, bsky, time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC).Unix()/86400, 200, at.UnixMilli())
 		}
 

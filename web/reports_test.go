@@ -21,18 +21,6 @@ import (
 	"gears/workload"
 )
 
-// sqlExec runs portable SQL (? placeholders) on the fixture's database.
-func (f *fixture) sqlExec(t *testing.T, q string, args ...any) {
-	t.Helper()
-	if f.db.Dialect() == store.Postgres {
-		n := 0
-		q = regexp.MustCompile(`\?`).ReplaceAllStringFunc(q, func(string) string { n++; return "$" + strconv.Itoa(n) })
-	}
-	if _, err := f.db.SQL().Exec(q, args...); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-}
-
 const hostileCampaign = `<img src=x onerror=alert(1)>`
 
 // populateResults gives the fixture's workspace January 2026's results:
@@ -65,11 +53,11 @@ func (f *fixture) populateResults(t *testing.T) {
 	day := func(d int) int64 { return time.Date(2026, 1, d, 0, 0, 0, 0, time.UTC).Unix() / 86400 }
 	q := `INSERT INTO daily_metrics (workspace_id, day, network, account_id, campaign, replies, reposts, likes, quotes, clicks,
 		conversions, conversion_value_cents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	f.sqlExec(t, q, f.ws.ID, day(3), "mastodon", f.account.ID, hostileCampaign, 1, 2, 8, 1, 3, 1, 5000)
-	f.sqlExec(t, q, f.other.ID, day(3), "mastodon", 0, "", 0, 0, 999, 0, 999, 0, 0)
+	storetest.Exec(t, f.db, q, f.ws.ID, day(3), "mastodon", f.account.ID, hostileCampaign, 1, 2, 8, 1, 3, 1, 5000)
+	storetest.Exec(t, f.db, q, f.other.ID, day(3), "mastodon", 0, "", 0, 0, 999, 0, 999, 0, 0)
 	fc := `INSERT INTO follower_counts (workspace_id, account_id, day, followers, read_at) VALUES (?, ?, ?, ?, ?)`
-	f.sqlExec(t, fc, f.ws.ID, f.account.ID, day(2), 100, 0)
-	f.sqlExec(t, fc, f.ws.ID, f.account.ID, day(30), 120, 0)
+	storetest.Exec(t, f.db, fc, f.ws.ID, f.account.ID, day(2), 100, 0)
+	storetest.Exec(t, f.db, fc, f.ws.ID, f.account.ID, day(30), 120, 0)
 }
 
 // summarySchema is the Summary of api/openapi.yaml.

@@ -15,28 +15,6 @@ import (
 	"gears/workload"
 )
 
-// strategySQL writes rows other parts of Gears write (follower counts), in
-// either dialect.
-func strategySQL(t *testing.T, db *store.DB, q string, args ...any) {
-	t.Helper()
-	if db.Dialect() == store.Postgres {
-		n := 0
-		var b strings.Builder
-		for _, r := range q {
-			if r == '?' {
-				n++
-				fmt.Fprintf(&b, "$%d", n)
-				continue
-			}
-			b.WriteRune(r)
-		}
-		q = b.String()
-	}
-	if _, err := db.SQL().Exec(q, args...); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-}
-
 func strategyEpochDay(t time.Time) int64 {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
@@ -109,8 +87,8 @@ func TestObjectiveFormAndProgress(t *testing.T) {
 		id, _ := strconv.ParseInt(strings.TrimPrefix(page, f.path("/objectives/")), 10, 64)
 
 		// Followers read on two days: 1040 two days ago, 1060 today.
-		strategySQL(t, db, `INSERT INTO follower_counts (workspace_id, account_id, day, followers, read_at) VALUES (?, ?, ?, 1040, 0)`, f.ws.ID, f.account.ID, strategyEpochDay(today.AddDate(0, 0, -2)))
-		strategySQL(t, db, `INSERT INTO follower_counts (workspace_id, account_id, day, followers, read_at) VALUES (?, ?, ?, 1060, 0)`, f.ws.ID, f.account.ID, strategyEpochDay(today))
+		storetest.Exec(t, db, `INSERT INTO follower_counts (workspace_id, account_id, day, followers, read_at) VALUES (?, ?, ?, 1040, 0)`, f.ws.ID, f.account.ID, strategyEpochDay(today.AddDate(0, 0, -2)))
+		storetest.Exec(t, db, `INSERT INTO follower_counts (workspace_id, account_id, day, followers, read_at) VALUES (?, ?, ?, 1060, 0)`, f.ws.ID, f.account.ID, strategyEpochDay(today))
 		st, body, _ = b.get(page)
 		if st != 200 {
 			t.Fatalf("objective page = %d", st)

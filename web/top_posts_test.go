@@ -26,9 +26,9 @@ var topPostSchema = map[string][]string{
 func (f *fixture) publishForReport(t *testing.T, text, url string) {
 	t.Helper()
 	at := time.Date(2026, 1, 10, 9, 30, 0, 0, time.UTC).UnixMilli()
-	f.sqlExec(t, `UPDATE posts SET text = ?, campaign = ? WHERE id = ?`, text, hostileCampaign, f.planned.ID)
-	f.sqlExec(t, `UPDATE deliveries SET status = 'published', remote_id = '77', remote_url = ?, published_at = ? WHERE post_id = ?`, url, at, f.planned.ID)
-	f.sqlExec(t, `INSERT INTO post_metrics (delivery_id, workspace_id, post_id, account_id, network, published_at, replies, likes, reads)
+	storetest.Exec(t, f.db, `UPDATE posts SET text = ?, campaign = ? WHERE id = ?`, text, hostileCampaign, f.planned.ID)
+	storetest.Exec(t, f.db, `UPDATE deliveries SET status = 'published', remote_id = '77', remote_url = ?, published_at = ? WHERE post_id = ?`, url, at, f.planned.ID)
+	storetest.Exec(t, f.db, `INSERT INTO post_metrics (delivery_id, workspace_id, post_id, account_id, network, published_at, replies, likes, reads)
 		SELECT id, ?, post_id, account_id, 'mastodon', published_at, 2, 5, 1 FROM deliveries WHERE post_id = ?`, f.ws.ID, f.planned.ID)
 }
 

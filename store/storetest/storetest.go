@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,4 +105,23 @@ func NewPostgresDatabase(t testing.TB) string {
 	}
 	u.Path = "/" + name
 	return u.String()
+}
+
+// Exec runs portable SQL (with ? placeholders) on db, in either dialect,
+// for tests that write rows other parts of Gears write. A statement with
+// RETURNING returns the id it gives; others return 0.
+func Exec(t testing.TB, db *store.DB, q string, args ...any) int64 {
+	t.Helper()
+	q = db.Rebind(q)
+	var id int64
+	if strings.Contains(q, "RETURNING") {
+		if err := db.SQL().QueryRow(q, args...).Scan(&id); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return id
+	}
+	if _, err := db.SQL().Exec(q, args...); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return 0
 }
